@@ -1,0 +1,68 @@
+// Minimal benchmark helpers for `pnpm bench`. Each package may have bench/index.ts exporting
+// `run(): Promise<BenchRow[]>`; scripts/bench.ts runs them all and prints one table.
+// Rule: check the result of the operation before timing it.
+
+export interface BenchRow {
+  /** Package or area, e.g. "keyblock". */
+  group: string;
+  /** What was measured, e.g. "TR-31 D unwrap, AES-256 KBPK reused". */
+  name: string;
+  opsPerSec: number;
+  /** Optional target, e.g. ">= 150,000". */
+  target?: string;
+}
+
+export interface BenchOptions {
+  /** Measuring time in ms (default 1000), after a warm-up of a quarter of it. */
+  ms?: number;
+}
+
+function timeLoop(fn: () => unknown, ms: number): number {
+  let batch = 1;
+  let ops = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < batch; i++) fn();
+    ops += batch;
+    now = performance.now();
+    if (batch < 1 << 16) batch *= 2;
+  }
+  return (ops * 1000) / (now - start);
+}
+
+export function bench(group: string, name: string, fn: () => unknown, opts: BenchOptions & { target?: string } = {}): BenchRow {
+  const ms = opts.ms ?? 1000;
+  timeLoop(fn, ms / 4);
+  const opsPerSec = timeLoop(fn, ms);
+  return { group, name, opsPerSec, ...(opts.target ? { target: opts.target } : {}) };
+}
+
+export async function benchAsync(
+  group: string,
+  name: string,
+  fn: () => Promise<unknown>,
+  opts: BenchOptions & { target?: string; concurrency?: number } = {},
+): Promise<BenchRow> {
+  const ms = opts.ms ?? 1000;
+  const conc = opts.concurrency ?? 1;
+  const loop = async (limit: number): Promise<number> => {
+    let ops = 0;
+    const start = performance.now();
+    const worker = async () => {
+      while (performance.now() - start < limit) {
+        await fn();
+        ops++;
+      }
+    };
+    await Promise.all(Array.from({ length: conc }, worker));
+    return (ops * 1000) / (performance.now() - start);
+  };
+  await loop(ms / 4);
+  const opsPerSec = await loop(ms);
+  return { group, name, opsPerSec, ...(opts.target ? { target: opts.target } : {}) };
+}
+
+export function formatOps(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
