@@ -28,3 +28,42 @@ export { AesCipher, createAes } from './cipher/aes.js';
 export { TdesCipher, createTdes, expandTdesKey } from './cipher/tdes.js';
 export { cmac, cmacSubkeys } from './cipher/cmac.js';
 export { kcv, kcvWithCipher, defaultKcvMethod, type KcvMethod, type KcvOptions, type KeyAlgorithmFamily } from './kcv.js';
+export {
+  KSN_SCHEMES,
+  parseTdesKsn,
+  parseAesKsn,
+  popcount32,
+  type KsnInput,
+  type KsnScheme,
+  type ParsedKsn,
+} from './dukpt/ksn.js';
+export {
+  TDES_DUKPT_VARIANTS,
+  TdesDukptBdk,
+  tdesDukptIpek,
+  tdesDukptTransactionKey,
+  tdesDukptTransactionKeyFromIpek,
+  tdesDukptVariantKey,
+  tdesDukptWorkingKey,
+  type TdesDukptKeyVariant,
+} from './dukpt/tdes-dukpt.js';
+export {
+  AES_DUKPT_KEY_TYPES,
+  AES_DUKPT_KEY_USAGES,
+  AES_DUKPT_MAX_COUNTER,
+  aesDukptKeyTypeFromAws,
+  type AesDukptKeyType,
+  type AesDukptKeyTypeFacts,
+  type AesDukptKeyUsage,
+} from './dukpt/aes-dukpt-facts.js';
+export {
+  AesDukptBdk,
+  aesDukptInitialKey,
+  aesDukptTransactionKey,
+  aesDukptTransactionKeyFromInitialKey,
+  aesDukptWorkingKey,
+  aesDukptWorkingKeyFromTransactionKey,
+  aesKsnCounter,
+  type AesDukptWorkingKeyOptions,
+} from './dukpt/aes-dukpt.js';
+export { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm } from './dukpt/aws-initial-key.js';
