@@ -1,1 +1,36 @@
-export {};
+export { Tr34Error, CRYPTO_FAILED_MESSAGE, type Tr34ErrorCode } from './errors.js';
+export {
+  RsaPublicKey,
+  RsaPrivateKey,
+  generateRsaKeyPair,
+  RSA_MODULUS_SIZES,
+  type RsaKeyPair,
+  type RsaHash,
+  type RsaModulusBits,
+} from './pki/rsa-keys.js';
+export {
+  Certificate,
+  CERTIFICATE_SIGNATURE_ALGORITHMS,
+  KEY_USAGE_BITS,
+  type CertificateExtension,
+  type CertificateInput,
+  type KeyUsageName,
+} from './pki/certificate.js';
+export { verifyCertificateChain, type VerifyChainOptions } from './pki/chain.js';
+export {
+  issueCertificate,
+  createCaCertificate,
+  CERTIFICATE_PROFILES,
+  type CertificateProfile,
+  type CreateCaOptions,
+  type DistinguishedName,
+  type IssueCertificateOptions,
+} from './pki/issue.js';
+export { derToPem, pemToDer, pemBlocks, derToAwsCertificate, awsCertificateToDer, awsCertificateToDerList } from './pki/pem.js';
+export {
+  wrapKeyCryptogram,
+  unwrapKeyCryptogram,
+  KEY_CRYPTOGRAM_SPECS,
+  type KeyCryptogramSpec,
+  type WrapKeyCryptogramOptions,
+} from './cryptogram/key-cryptogram.js';
