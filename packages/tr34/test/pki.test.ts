@@ -122,10 +122,10 @@ describe('test PKI issuance (CA = research RSA-4096 key; leaves RSA 2048/3072/40
       for (const leaf of [krd, kdh]) {
         expect(await verifyCertificateChain(leaf, { trustAnchors: [ca], at })).toHaveLength(2);
         // independent: pkijs parses our DER and verifies the signature with the CA
-        const p = pkijs.Certificate.fromBER(leaf.der);
-        const pca = pkijs.Certificate.fromBER(ca.der);
+        const p = pkijs.Certificate.fromBER(new Uint8Array(leaf.der));
+        const pca = pkijs.Certificate.fromBER(new Uint8Array(ca.der));
         expect(await p.verify(pca)).toBe(true);
-        expect(asn1js.fromBER(leaf.der).offset).toBe(leaf.der.length);
+        expect(asn1js.fromBER(new Uint8Array(leaf.der)).offset).toBe(leaf.der.length);
         if (HAS_OPENSSL) {
           const r = openssl(['verify', '-attime', String(at.getTime() / 1000), '-CAfile', '{dir}/ca.pem', '{dir}/leaf.pem'], { 'ca.pem': ca.toPem(), 'leaf.pem': leaf.toPem() });
           expect(r.stdout).toContain('OK');
