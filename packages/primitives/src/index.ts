@@ -67,3 +67,18 @@ export {
   type AesDukptWorkingKeyOptions,
 } from './dukpt/aes-dukpt.js';
 export { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm } from './dukpt/aws-initial-key.js';
+export {
+  CardVerificationKey,
+  VISA_CVV_VARIANTS,
+  generateCvv,
+  verifyCvv,
+  generateCvv2,
+  verifyCvv2,
+  generateIcvv,
+  verifyIcvv,
+  generateCardVerificationValue,
+  verifyCardVerificationValue,
+  type CvvInput,
+  type VisaCvvVariant,
+} from './card-validation/visa-cvv.js';
+export { visaDecimalize } from './card-validation/card-data.js';
