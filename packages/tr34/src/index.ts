@@ -34,3 +34,8 @@ export {
   type KeyCryptogramSpec,
   type WrapKeyCryptogramOptions,
 } from './cryptogram/key-cryptogram.js';
+export { buildTr34KeyBlock, type BuildTr34Options, type BuiltTr34 } from './tr34/build.js';
+export { openTr34KeyBlock, type OpenTr34Options, type OpenedTr34 } from './tr34/open.js';
+export { inspectTr34KeyBlock, type Tr34TokenInfo } from './tr34/token.js';
+export { CONTENT_ENCRYPTION, type ContentEncryption } from './tr34/content-encryption.js';
+export { OAEP_SHA256_ALGORITHM_IDENTIFIER, type Tr34Layout } from './tr34/envelope.js';
