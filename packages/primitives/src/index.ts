@@ -82,3 +82,30 @@ export {
   type VisaCvvVariant,
 } from './card-validation/visa-cvv.js';
 export { visaDecimalize } from './card-validation/card-data.js';
+export {
+  PIN_BLOCK_FORMATS,
+  encodePinBlock,
+  decodePinBlock,
+  panField8,
+  type PinBlockFormat,
+  type PinBlockFormatFacts,
+  type PinBlockOptions,
+} from './pin/pin-block.js';
+export {
+  iso4PanField,
+  iso4PinField,
+  readIso4PinField,
+  encipherIso4PinField,
+  encipherIso4PinBlock,
+  decipherIso4PinField,
+  decipherIso4PinBlock,
+  type Iso4Options,
+} from './pin/iso4.js';
+export { generateVisaPvv, verifyVisaPvv, visaPvvTsp, type VisaPvvInput } from './pin/visa-pvv.js';
+export {
+  ibm3624NaturalPin,
+  ibm3624PinFromOffset,
+  ibm3624Offset,
+  verifyIbm3624Pin,
+  type Ibm3624Data,
+} from './pin/ibm3624.js';
