@@ -1,0 +1,70 @@
+import type { RequestContext } from '../core/context.js';
+import { conflictError, notFoundError } from '../core/errors.js';
+import { handler, type PartialOperationTable } from '../core/registry.js';
+import { requireNotPendingDeletion, resolveKey } from '../state/keys.js';
+import type { AliasRecord } from '../state/records.js';
+import { aliasView } from './key-view.js';
+import { paginate } from './pagination.js';
+
+/**
+ * Aliases (aws-api.md §10.2): `alias/<name>`, unique and case-sensitive per account and region;
+ * one alias → at most one key, one key → many aliases. `KeyArn` is optional in CreateAlias and
+ * UpdateAlias (the model), so an alias may exist unassigned. DeleteAlias never touches the key.
+ * NOTE: CreateAlias of an existing name answers ConflictException even when it names the same key.
+ * NOTE: an alias cannot be pointed at a key pending deletion (ConflictException).
+ */
+
+async function targetArn(ctx: RequestContext, keyArn: string | undefined): Promise<string | undefined> {
+  if (keyArn === undefined) return undefined;
+  const key = await resolveKey(ctx, keyArn);
+  requireNotPendingDeletion(key);
+  return key.keyArn;
+}
+
+function getAlias(ctx: RequestContext, aliasName: string): AliasRecord {
+  const a = ctx.state.aliases.get(aliasName);
+  if (a === undefined) throw notFoundError(ctx.state.aliasArn(aliasName), `Alias ${aliasName} not found`);
+  return a;
+}
+
+function makeAlias(aliasName: string, keyArn: string | undefined): AliasRecord {
+  return keyArn === undefined ? { aliasName } : { aliasName, keyArn };
+}
+
+type AliasOps = 'CreateAlias' | 'GetAlias' | 'UpdateAlias' | 'DeleteAlias' | 'ListAliases';
+
+export const aliasOperations: PartialOperationTable<AliasOps> = {
+  CreateAlias: handler<'CreateAlias'>(async (input, ctx) => {
+    const name = input.AliasName!;
+    if (ctx.state.aliases.has(name)) throw conflictError(`Alias ${name} already exists`);
+    const alias = makeAlias(name, await targetArn(ctx, input.KeyArn));
+    await ctx.services.store.saveAlias(ctx.state, alias);
+    ctx.state.aliases.set(name, alias);
+    return { Alias: aliasView(alias) };
+  }),
+
+  GetAlias: handler<'GetAlias'>((input, ctx) => ({ Alias: aliasView(getAlias(ctx, input.AliasName!)) })),
+
+  UpdateAlias: handler<'UpdateAlias'>(async (input, ctx) => {
+    const old = getAlias(ctx, input.AliasName!);
+    const alias = makeAlias(old.aliasName, await targetArn(ctx, input.KeyArn));
+    await ctx.services.store.saveAlias(ctx.state, alias);
+    ctx.state.aliases.set(alias.aliasName, alias);
+    return { Alias: aliasView(alias) };
+  }),
+
+  DeleteAlias: handler<'DeleteAlias'>(async (input, ctx) => {
+    const alias = getAlias(ctx, input.AliasName!);
+    await ctx.services.store.deleteAlias(ctx.state, alias.aliasName);
+    ctx.state.aliases.delete(alias.aliasName);
+    return {};
+  }),
+
+  /** Aliases in creation order; `KeyArn` (newest model) filters to one key's aliases. */
+  ListAliases: handler<'ListAliases'>((input, ctx) => {
+    const keyArn = (input as { KeyArn?: string }).KeyArn;
+    const all = [...ctx.state.aliases.values()].filter((a) => keyArn === undefined || a.keyArn === keyArn);
+    const page = paginate(all.map(aliasView), `ListAliases:${keyArn ?? ''}`, input.NextToken, input.MaxResults);
+    return page.nextToken === undefined ? { Aliases: page.items } : { Aliases: page.items, NextToken: page.nextToken };
+  }),
+};

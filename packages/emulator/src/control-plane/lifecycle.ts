@@ -1,0 +1,76 @@
+import { conflictError } from '../core/errors.js';
+import { handler, type PartialOperationTable } from '../core/registry.js';
+import { requireNotDeleted, requireNotPendingDeletion, resolveKey, saveKey } from '../state/keys.js';
+import { keyView } from './key-view.js';
+import { requireNotReplica, syncReplicas } from './replication.js';
+
+/**
+ * Key lifecycle (aws-api.md §10.1):
+ *   CREATE_COMPLETE --DeleteKey--> DELETE_PENDING --(DeleteKeyInDays pass)--> DELETE_COMPLETE
+ *   DELETE_PENDING --RestoreKey--> CREATE_COMPLETE (still disabled: call StartKeyUsage)
+ * DeleteKeyInDays 3–180 (range checked by the model), default 7.
+ * NOTE: AWS says the actual wait may be up to 24 hours longer; the emulator deletes exactly at
+ * DeletePendingTimestamp (checked lazily when the key is next read).
+ * NOTE: the errors for DeleteKey on a pending key, RestoreKey on a key not pending deletion, and
+ * Start/StopKeyUsage on a pending key are not documented: ConflictException here.
+ */
+export const DEFAULT_DELETE_KEY_IN_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export const lifecycleOperations: PartialOperationTable<'DeleteKey' | 'RestoreKey' | 'StartKeyUsage' | 'StopKeyUsage'> = {
+  DeleteKey: handler<'DeleteKey'>(async (input, ctx) => {
+    const key = await resolveKey(ctx, input.KeyIdentifier!);
+    requireNotPendingDeletion(key);
+    requireNotReplica(key);
+    const days = input.DeleteKeyInDays ?? DEFAULT_DELETE_KEY_IN_DAYS;
+    key.state = 'DELETE_PENDING';
+    key.enabled = false;
+    key.usageStopAt = ctx.now;
+    delete key.usageStartAt;
+    key.deletePendingAt = ctx.now + days * DAY_MS;
+    await saveKey(ctx, ctx.state, key);
+    await syncReplicas(ctx, key);
+    return { Key: keyView(key) };
+  }),
+
+  RestoreKey: handler<'RestoreKey'>(async (input, ctx) => {
+    const key = await resolveKey(ctx, input.KeyIdentifier!);
+    requireNotDeleted(key);
+    requireNotReplica(key);
+    if (key.state !== 'DELETE_PENDING') throw conflictError(`Key ${key.keyArn} is not pending deletion (state ${key.state})`);
+    key.state = 'CREATE_COMPLETE';
+    delete key.deletePendingAt;
+    await saveKey(ctx, ctx.state, key);
+    await syncReplicas(ctx, key);
+    return { Key: keyView(key) };
+  }),
+
+  StartKeyUsage: handler<'StartKeyUsage'>(async (input, ctx) => {
+    const key = await resolveKey(ctx, input.KeyIdentifier!);
+    requireNotPendingDeletion(key);
+    requireNotReplica(key);
+    // NOTE: starting an enabled key keeps its UsageStartTimestamp.
+    if (!key.enabled) {
+      key.enabled = true;
+      key.usageStartAt = ctx.now;
+      delete key.usageStopAt;
+      await saveKey(ctx, ctx.state, key);
+      await syncReplicas(ctx, key);
+    }
+    return { Key: keyView(key) };
+  }),
+
+  StopKeyUsage: handler<'StopKeyUsage'>(async (input, ctx) => {
+    const key = await resolveKey(ctx, input.KeyIdentifier!);
+    requireNotPendingDeletion(key);
+    requireNotReplica(key);
+    if (key.enabled) {
+      key.enabled = false;
+      key.usageStopAt = ctx.now;
+      delete key.usageStartAt;
+      await saveKey(ctx, ctx.state, key);
+      await syncReplicas(ctx, key);
+    }
+    return { Key: keyView(key) };
+  }),
+};

@@ -1,0 +1,26 @@
+import type { KeyVault } from '../store/key-vault.js';
+import type { Store } from '../store/store.js';
+import type { RegionState, StateStore } from '../state/region-state.js';
+
+/** Services shared by every request of one emulator instance. */
+export interface EmulatorServices {
+  readonly states: StateStore;
+  readonly store: Store;
+  readonly vault: KeyVault;
+  /** epoch milliseconds; injectable for tests (key deletion windows) */
+  readonly clock: () => number;
+  readonly defaultAccountId: string;
+}
+
+/** What a handler knows about the request it serves. */
+export interface RequestContext {
+  readonly accountId: string;
+  readonly region: string;
+  readonly requestId: string;
+  readonly operation: string;
+  /** state of this account × region */
+  readonly state: RegionState;
+  readonly services: EmulatorServices;
+  /** epoch milliseconds, fixed for the duration of the request */
+  readonly now: number;
+}

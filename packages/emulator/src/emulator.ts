@@ -1,0 +1,133 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { EmulatorServices, RequestContext } from './core/context.js';
+import { notImplementedError, toAwsError, unknownOperationError, validationError, type AwsError } from './core/errors.js';
+import type { OperationTypes } from './core/operation-types.js';
+import type { OperationTable } from './core/registry.js';
+import { CONTROL_PLANE } from './control-plane/index.js';
+import { OPERATIONS, type OperationName } from './model/generated.js';
+import { validateShape, validationMessage } from './model/validator.js';
+import { StateStore } from './state/region-state.js';
+import { DirStore } from './store/dir-store.js';
+import { createKeyVault } from './store/vault-factory.js';
+import { MemoryStore, type Store } from './store/store.js';
+
+export const DEFAULT_ACCOUNT_ID = '111122223333';
+export const DEFAULT_REGION = 'us-east-1';
+
+export interface EmulatorOptions {
+  /** account id used when the caller's access key does not name one (default 111122223333) */
+  accountId?: string;
+  /** 32-byte AES-256 local master key; default: random per process (memory store only) */
+  lmk?: Uint8Array;
+  /** persist to this directory (see store/dir-store.ts); requires `lmk` */
+  dataDir?: string;
+  /** epoch-milliseconds clock (tests) */
+  clock?: () => number;
+  /** replace the operation table (tests) */
+  operations?: OperationTable;
+}
+
+export interface CallOptions {
+  region?: string;
+  accountId?: string;
+  requestId?: string;
+}
+
+/** One-way check value of the LMK, stored in a data directory to refuse a wrong LMK. */
+export function lmkCheckValue(lmk: Uint8Array): string {
+  return createHmac('sha256', lmk).update('paycrypt-emulator LMK check v1').digest('hex').slice(0, 16).toUpperCase();
+}
+
+/**
+ * The emulator core: state, store, vault and the operation table. Transports (in-process
+ * requestHandler, HTTP server) turn wire requests into `call()`s.
+ */
+export class Emulator {
+  readonly services: EmulatorServices;
+  readonly operations: OperationTable;
+
+  private constructor(services: EmulatorServices, operations: OperationTable) {
+    this.services = services;
+    this.operations = operations;
+  }
+
+  /** In-memory emulator (nothing persisted). */
+  static inMemory(options: Omit<EmulatorOptions, 'dataDir'> = {}): Emulator {
+    const lmk = options.lmk ?? new Uint8Array(randomBytes(32));
+    return new Emulator(
+      {
+        states: new StateStore(),
+        store: new MemoryStore(),
+        vault: createKeyVault(lmk),
+        clock: options.clock ?? Date.now,
+        defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+      },
+      options.operations ?? CONTROL_PLANE,
+    );
+  }
+
+  /** Emulator with the given options; with `dataDir`, the state is loaded from and written to it. */
+  static async open(options: EmulatorOptions = {}): Promise<Emulator> {
+    if (options.dataDir === undefined) return Emulator.inMemory(options);
+    if (options.lmk === undefined) throw new TypeError('"lmk" is required with "dataDir" (see store/lmk.ts)');
+    const store: Store = await DirStore.open(options.dataDir, lmkCheckValue(options.lmk));
+    const states = new StateStore();
+    await store.load(states);
+    return new Emulator(
+      {
+        states,
+        store,
+        vault: createKeyVault(options.lmk),
+        clock: options.clock ?? Date.now,
+        defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+      },
+      options.operations ?? CONTROL_PLANE,
+    );
+  }
+
+  isOperation(name: string): name is OperationName {
+    return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
+  }
+
+  /**
+   * Run one operation: validate the input against the model, then the handler.
+   * Throws AwsError (anything else a handler throws is converted by toAwsError).
+   */
+  async call<Op extends OperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<OperationTypes[Op]['output']> {
+    try {
+      return await this.callUnsafe(operation, input, options);
+    } catch (e) {
+      throw toAwsError(e);
+    }
+  }
+
+  private async callUnsafe<Op extends OperationName>(operation: Op, input: unknown, options: CallOptions): Promise<OperationTypes[Op]['output']> {
+    if (!this.isOperation(operation)) throw unknownOperationError(`Unknown operation ${String(operation)}`);
+    const entry = this.operations[operation];
+    if (entry === undefined || entry.kind === 'not-implemented') throw notImplementedError(operation);
+    const model = OPERATIONS[operation];
+    const value = input ?? {};
+    if (model.input !== undefined) {
+      const issues = validateShape(model.input, value);
+      if (issues.length > 0) throw validationError(validationMessage(issues));
+    }
+    const accountId = options.accountId ?? this.services.defaultAccountId;
+    const region = options.region ?? DEFAULT_REGION;
+    const ctx: RequestContext = {
+      accountId,
+      region,
+      requestId: options.requestId ?? randomUUID(),
+      operation,
+      state: this.services.states.get(accountId, region),
+      services: this.services,
+      now: this.services.clock(),
+    };
+    return (await entry.handle(value as never, ctx)) as OperationTypes[Op]['output'];
+  }
+
+  async close(): Promise<void> {
+    await this.services.store.close();
+  }
+}
+
+export type { AwsError };

@@ -1,0 +1,66 @@
+/**
+ * The compact shape notation written by scripts/gen-model.mjs into generated.ts.
+ * One letter keys keep the generated table small; this file is the key to it.
+ */
+export interface StructureShape {
+  t: 'structure';
+  /** member name → shape name */
+  m: Record<string, string>;
+  /** required member names */
+  r?: string[];
+  /** a union: exactly one member must be set */
+  u?: true;
+  /** an error shape */
+  x?: true;
+  s?: true;
+  min?: number;
+  max?: number;
+}
+
+export interface StringShape {
+  t: 'string';
+  /** enum values */
+  e?: string[];
+  /** JavaScript pattern, already anchored */
+  p?: string;
+  min?: number;
+  max?: number;
+  /** sensitive: never echo the value in an error message */
+  s?: true;
+}
+
+export interface ListShape {
+  t: 'list';
+  /** member shape name */
+  m: string;
+  min?: number;
+  max?: number;
+  s?: true;
+}
+
+export interface MapShape {
+  t: 'map';
+  k: string;
+  v: string;
+  min?: number;
+  max?: number;
+  s?: true;
+}
+
+export interface ScalarShape {
+  t: 'integer' | 'long' | 'boolean' | 'timestamp' | 'blob' | 'double' | 'float';
+  min?: number;
+  max?: number;
+  s?: true;
+}
+
+export type ModelShape = StructureShape | StringShape | ListShape | MapShape | ScalarShape;
+
+export interface ModelOperation {
+  input?: string;
+  output?: string;
+  errors: string[];
+  idempotent?: true;
+  /** callable with the installed @aws-sdk/client-payment-cryptography (3.882.0) */
+  inSdk: boolean;
+}

@@ -1,0 +1,30 @@
+import type { RegionState, StateStore } from '../state/region-state.js';
+import type { AliasRecord, KeyRecord } from '../state/records.js';
+
+/**
+ * Persistence of the state. Handlers call these after a change and answer only once the
+ * returned promise resolves, so an acknowledged change is durable (for a durable store).
+ * Key records hold sealed material only (see key-vault.ts).
+ */
+export interface Store {
+  readonly kind: 'memory' | 'data-dir';
+  saveKey(state: RegionState, key: KeyRecord): Promise<void>;
+  saveAlias(state: RegionState, alias: AliasRecord): Promise<void>;
+  deleteAlias(state: RegionState, aliasName: string): Promise<void>;
+  /** region-level settings: default replication regions, MPA associations */
+  saveSettings(state: RegionState): Promise<void>;
+  /** fill `states` from the store (startup) */
+  load(states: StateStore): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The default: nothing leaves the process. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  async saveKey(): Promise<void> {}
+  async saveAlias(): Promise<void> {}
+  async deleteAlias(): Promise<void> {}
+  async saveSettings(): Promise<void> {}
+  async load(): Promise<void> {}
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,66 @@
+import type { Emulator } from '../emulator.js';
+import { handleWire, type WireOptions } from './wire.js';
+
+/**
+ * The in-process transport: an object the AWS SDK takes as its `requestHandler`. Requests go
+ * through the same wire protocol as over HTTP (SigV4-signed headers, JSON body, JSON answer),
+ * without a socket:
+ *
+ *   new PaymentCryptographyClient({ region, credentials, endpoint: 'http://emulator.local',
+ *     requestHandler: inProcessHandler(emulator) })
+ *
+ * The shape is the Smithy `HttpHandler` contract (`handle(request) → { response }`); the
+ * response body is a Uint8Array, which the SDK reads without a stream collector.
+ */
+export interface InProcessRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface InProcessResponse {
+  statusCode: number;
+  reason?: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface InProcessHandler {
+  handle(request: InProcessRequest, options?: unknown): Promise<{ response: InProcessResponse }>;
+  updateHttpClientConfig(key: string, value: unknown): void;
+  httpHandlerConfigs(): Record<string, unknown>;
+  destroy(): void;
+  readonly metadata: { handlerProtocol: string };
+}
+
+const encoder = new TextEncoder();
+
+function lowerHeaders(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(h)) out[k.toLowerCase()] = h[k]!;
+  return out;
+}
+
+export function inProcessHandler(emulator: Emulator, options: WireOptions = {}): InProcessHandler {
+  return {
+    metadata: { handlerProtocol: 'in-process' },
+    async handle(request) {
+      const body = request.body;
+      const res = await handleWire(
+        emulator,
+        {
+          method: request.method,
+          headers: lowerHeaders(request.headers),
+          body: typeof body === 'string' ? body : body instanceof Uint8Array ? body : body === undefined || body === null ? '' : String(body),
+        },
+        options,
+      );
+      return { response: { statusCode: res.status, headers: res.headers, body: encoder.encode(res.body) } };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs() {
+      return {};
+    },
+    destroy() {},
+  };
+}
