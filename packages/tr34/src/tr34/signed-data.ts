@@ -79,8 +79,10 @@ export function parseSignedData(der: Uint8Array): SignedData {
     eContent = tlvValue(expectTag(wrapped[0], 0x04, 'eContent OCTET STRING'));
   }
   const certificates = sd[i]?.tag === 0xa0 ? childrenOf(sd[i++]!, 'certificates') : [];
-  const crls = sd[i]?.tag === 0xa1 ? childrenOf(sd[i++]!, 'crls') : [];
+  let crls = sd[i]?.tag === 0xa1 ? childrenOf(sd[i++]!, 'crls') : [];
   const signerInfos = expectChildren(sd[i++], 0x31, 'SignedData signerInfos').map(parseSignerInfo);
+  // ASC TR-34-2019 B.6 (CT_KDH) places its crls [1] after the signerInfos; tolerated
+  if (crls.length === 0 && sd[i]?.tag === 0xa1) crls = childrenOf(sd[i++]!, 'crls');
   if (i !== sd.length) throw malformed('SignedData (unexpected trailing elements)');
   return { der, version, eContentType, eContent, certificates, crls, signerInfos };
 }
