@@ -62,11 +62,22 @@ export interface Tr34Json {
 
 export const TR34 = loadVectors<Tr34Json>('tr34.json');
 export const ASC = TR34.asc_x9_tr34_2019_annex_b;
-export const KNOWN = ASC.known_values;
+type KnownKey =
+  | 'clear_key'
+  | 'clear_key_kcv_tdes_2key'
+  | 'clear_key_kcv_aes_cmac'
+  | 'header_tdea'
+  | 'header_aes'
+  | 'tdea_ephemeral_key'
+  | 'tdea_iv'
+  | 'aes_ephemeral_key'
+  | 'aes_iv_effective'
+  | 'random_nonce_2pass_16'
+  | 'random_nonce_8';
+export const KNOWN = ASC.known_values as Record<KnownKey, string>;
 
 /** A date inside the validity of every ASC Annex B certificate (2010-11-02 … 2020-10-29). */
 export const ASC_VALID_AT = new Date('2015-06-01T00:00:00Z');
-/** A date inside the validity of the generated test certificates. */
 
 export interface Party {
   certificate: Certificate;
