@@ -109,3 +109,12 @@ export {
   verifyIbm3624Pin,
   type Ibm3624Data,
 } from './pin/ibm3624.js';
+export {
+  ISO9797_PADDING_METHODS,
+  iso9797Pad,
+  iso9797Mac1,
+  iso9797Mac3,
+  type Iso9797Padding,
+} from './mac/iso9797.js';
+export { HMAC_HASHES, hmacSha, type HmacHash } from './mac/hmac.js';
+export { MAC_ALGORITHMS, generateMac, verifyMac, type MacAlgorithm, type MacOptions } from './mac/mac.js';
