@@ -104,3 +104,8 @@ export function readSmallInteger(t: Tlv | undefined, what: string): number {
 function hex2(n: number): string {
   return n.toString(16).toUpperCase().padStart(2, '0');
 }
+
+/** The whole of `buf` is one SEQUENCE; returns its elements. */
+export function readSequence(buf: Uint8Array, what: string): Tlv[] {
+  return expectChildren(readSingle(buf, what), 0x30, what);
+}

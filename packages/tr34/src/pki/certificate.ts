@@ -1,5 +1,5 @@
 import { Tr34Error, malformed } from '../errors.js';
-import { childrenOf, expectChildren, expectTag, readSingle, tlvRaw, tlvValue, type Tlv } from '../der/der-reader.js';
+import { childrenOf, expectChildren, expectTag, readSingle, tlvRaw, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
 import { derSequence, oidToString, parseDerTime } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
 import { awsCertificateToDer, derToAwsCertificate, derToPem, pemToDer } from './pem.js';
@@ -79,7 +79,7 @@ export class Certificate {
 
   private constructor(der: Uint8Array) {
     this.der = der;
-    const top = childrenOf(readSingle(der, 'Certificate'), 'Certificate');
+    const top = readSequence(der, 'Certificate');
     if (top.length !== 3) throw malformed('Certificate (expected 3 elements)');
     const tbsTlv = expectTag(top[0], 0x30, 'TBSCertificate');
     this.tbsDer = tlvRaw(tbsTlv);
@@ -151,7 +151,7 @@ export class Certificate {
   get isCa(): boolean | undefined {
     const e = this.extension(OID.basicConstraints);
     if (e === undefined) return undefined;
-    const f = childrenOf(readSingle(e.value, 'basicConstraints'), 'basicConstraints');
+    const f = readSequence(e.value, 'basicConstraints');
     return f[0]?.tag === 0x01 && tlvValue(f[0])[0] !== 0;
   }
 

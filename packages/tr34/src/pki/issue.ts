@@ -14,7 +14,7 @@ import {
   derUtf8String,
 } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
-import { childrenOf, readSingle, tlvValue } from '../der/der-reader.js';
+import { tlvValue, readSequence } from '../der/der-reader.js';
 import { Certificate, CERTIFICATE_SIGNATURE_ALGORITHMS, KEY_USAGE_BITS, type KeyUsageName } from './certificate.js';
 import { bs } from '../webcrypto.js';
 import type { RsaHash, RsaPrivateKey, RsaPublicKey } from './rsa-keys.js';
@@ -100,7 +100,7 @@ function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Arra
 
 /** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value. */
 async function keyIdentifier(pub: RsaPublicKey): Promise<Uint8Array> {
-  const spki = childrenOf(readSingle(pub.spki, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  const spki = readSequence(pub.spki, 'SubjectPublicKeyInfo');
   const bits = tlvValue(spki[1]!).subarray(1);
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-1', bs(bits)));
 }

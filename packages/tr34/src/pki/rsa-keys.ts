@@ -1,5 +1,5 @@
 import { Tr34Error, malformed } from '../errors.js';
-import { childrenOf, expectChildren, expectTag, readSingle, tlvValue, type Tlv } from '../der/der-reader.js';
+import { expectChildren, expectTag, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
 import { derBitString, derNull, derOid, derSequence, derUnsignedInteger, oidToString } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
 import { pemToDer } from './pem.js';
@@ -66,13 +66,13 @@ export class RsaPublicKey {
   /** From SubjectPublicKeyInfo DER (or a PEM "PUBLIC KEY"). */
   static fromSpki(input: Uint8Array | string): RsaPublicKey {
     const spki = typeof input === 'string' ? pemToDer(input, 'PUBLIC KEY') : input;
-    const top = childrenOf(readSingle(spki, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+    const top = readSequence(spki, 'SubjectPublicKeyInfo');
     const alg = expectChildren(top[0], 0x30, 'SubjectPublicKeyInfo algorithm');
     const oid = oidToString(tlvValue(expectTag(alg[0], 0x06, 'SubjectPublicKeyInfo algorithm OID')));
     if (oid !== OID.rsaEncryption) throw new Tr34Error('UNSUPPORTED', `unsupported public key algorithm ${oid} (RSA only)`);
     const bits = tlvValue(expectTag(top[1], 0x03, 'SubjectPublicKeyInfo subjectPublicKey'));
     if (bits[0] !== 0) throw malformed('SubjectPublicKeyInfo subjectPublicKey (unused bits)');
-    const rsa = childrenOf(readSingle(bits.subarray(1), 'RSAPublicKey'), 'RSAPublicKey');
+    const rsa = readSequence(bits.subarray(1), 'RSAPublicKey');
     return new RsaPublicKey(spki.slice(), unsignedInteger(rsa[0], 'RSA modulus').slice(), unsignedInteger(rsa[1], 'RSA publicExponent').slice());
   }
 
@@ -157,12 +157,12 @@ export class RsaPrivateKey {
   /** From PKCS#8 PrivateKeyInfo DER or a PEM "PRIVATE KEY" block. */
   static fromPkcs8(input: Uint8Array | string): RsaPrivateKey {
     const der = typeof input === 'string' ? pemToDer(input, 'PRIVATE KEY') : input;
-    const top = childrenOf(readSingle(der, 'PrivateKeyInfo'), 'PrivateKeyInfo');
+    const top = readSequence(der, 'PrivateKeyInfo');
     const alg = expectChildren(top[1], 0x30, 'PrivateKeyInfo algorithm');
     const oid = oidToString(tlvValue(expectTag(alg[0], 0x06, 'PrivateKeyInfo algorithm OID')));
     if (oid !== OID.rsaEncryption) throw new Tr34Error('UNSUPPORTED', `unsupported private key algorithm ${oid} (RSA only)`);
     const inner = tlvValue(expectTag(top[2], 0x04, 'PrivateKeyInfo privateKey'));
-    const rsa = childrenOf(readSingle(inner, 'RSAPrivateKey'), 'RSAPrivateKey');
+    const rsa = readSequence(inner, 'RSAPrivateKey');
     const pub = RsaPublicKey.fromComponents(unsignedInteger(rsa[1], 'RSA modulus'), unsignedInteger(rsa[2], 'RSA publicExponent'));
     return new RsaPrivateKey(der.slice(), pub);
   }

@@ -1,5 +1,5 @@
 import { hexToBytes } from '@paycrypt/primitives';
-import { childrenOf, expectChildren, expectTag, rawEquals, readRun, readSingle, readSmallInteger, tlvRaw, tlvValue, type Tlv } from '../der/der-reader.js';
+import { childrenOf, expectChildren, expectTag, rawEquals, readRun, readSmallInteger, tlvRaw, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
 import { derContextPrimitive, derOctetString, derOid, derSequence, derSet, derSmallInteger, oidToString } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
 import { Tr34Error, malformed } from '../errors.js';
@@ -69,7 +69,7 @@ function checkOaepAlgorithm(t: Tlv): void {
 export function parseEnvelope(octets: Uint8Array): Envelope {
   if (octets.length === 0) throw malformed('EnvelopedData (empty eContent)');
   const wrapped = octets[0] === 0x30;
-  const parts = wrapped ? childrenOf(readSingle(octets, 'EnvelopedData'), 'EnvelopedData') : readRun(octets, 0, octets.length, 'EnvelopedData content');
+  const parts = wrapped ? readSequence(octets, 'EnvelopedData') : readRun(octets, 0, octets.length, 'EnvelopedData content');
   if (parts.length !== 3) throw malformed(`EnvelopedData (expected version, recipientInfos, encryptedContentInfo; got ${parts.length} elements)`);
   const version = readSmallInteger(parts[0], 'EnvelopedData version');
   if (version !== 0 && version !== 2) throw malformed(`EnvelopedData version (${version})`);

@@ -1,4 +1,4 @@
-import { childrenOf, expectChildren, expectTag, readSingle, readSmallInteger, tlvRaw, tlvValue, type Tlv } from '../der/der-reader.js';
+import { childrenOf, expectChildren, expectTag, readSmallInteger, tlvRaw, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
 import { oidToString } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
 import { Tr34Error, cryptoFailed, malformed } from '../errors.js';
@@ -43,6 +43,13 @@ export interface SignedData {
 
 const oidOf = (t: Tlv | undefined, what: string): string => oidToString(tlvValue(expectTag(t, 0x06, what)));
 
+/** AlgorithmIdentifier whose parameters are absent or NULL (digest and RSA signature algorithms). */
+function algorithmOid(t: Tlv | undefined, what: string): string {
+  const f = expectChildren(t, 0x30, what);
+  if (f.length > 2 || (f[1] !== undefined && (f[1].tag !== 0x05 || f[1].end !== f[1].valueStart))) throw malformed(`${what} (parameters must be absent or NULL)`);
+  return oidOf(f[0], `${what} OID`);
+}
+
 function parseAttributes(signedAttrs: Tlv): Attribute[] {
   return childrenOf(signedAttrs, 'signedAttrs').map((a) => {
     const f = expectChildren(a, 0x30, 'signed attribute');
@@ -54,23 +61,26 @@ function parseSignerInfo(t: Tlv): SignerInfo {
   const f = expectChildren(t, 0x30, 'SignerInfo');
   let i = 0;
   const version = readSmallInteger(f[i++], 'SignerInfo version');
+  if (version !== 1) throw malformed(`SignerInfo version (${version}; 1 = IssuerAndSerialNumber expected)`);
   const sid = expectTag(f[i++], 0x30, 'SignerInfo sid (IssuerAndSerialNumber)');
-  const digestAlgorithm = oidOf(expectChildren(f[i++], 0x30, 'SignerInfo digestAlgorithm')[0], 'SignerInfo digestAlgorithm OID');
+  const digestAlgorithm = algorithmOid(f[i++], 'SignerInfo digestAlgorithm');
   let signedAttrs: Tlv | undefined;
   if (f[i]?.tag === 0xa0) signedAttrs = f[i++];
-  const signatureAlgorithm = oidOf(expectChildren(f[i++], 0x30, 'SignerInfo signatureAlgorithm')[0], 'SignerInfo signatureAlgorithm OID');
+  const signatureAlgorithm = algorithmOid(f[i++], 'SignerInfo signatureAlgorithm');
   const signature = tlvValue(expectTag(f[i++], 0x04, 'SignerInfo signature'));
+  if (i !== f.length) throw malformed('SignerInfo (unsigned attributes or trailing elements)');
   return { version, sid, digestAlgorithm, signedAttrs, attributes: signedAttrs ? parseAttributes(signedAttrs) : [], signatureAlgorithm, signature };
 }
 
 /** Parses ContentInfo { signedData, [0] SignedData } (RFC 5652 §5) keeping offsets. */
 export function parseSignedData(der: Uint8Array): SignedData {
-  const ci = childrenOf(readSingle(der, 'ContentInfo'), 'ContentInfo');
+  const ci = readSequence(der, 'ContentInfo');
   if (oidOf(ci[0], 'ContentInfo contentType') !== OID.signedData) throw malformed('ContentInfo (content type is not signedData)');
   const sd = expectChildren(expectChildren(ci[1], 0xa0, 'ContentInfo content')[0], 0x30, 'SignedData');
   let i = 0;
   const version = readSmallInteger(sd[i++], 'SignedData version');
-  expectTag(sd[i++], 0x31, 'SignedData digestAlgorithms');
+  if (version !== 1 && version !== 3) throw malformed(`SignedData version (${version})`);
+  const digestAlgorithms = expectChildren(sd[i++], 0x31, 'SignedData digestAlgorithms').map((a) => algorithmOid(a, 'SignedData digestAlgorithm'));
   const eci = expectChildren(sd[i++], 0x30, 'SignedData encapContentInfo');
   const eContentType = oidOf(eci[0], 'eContentType');
   let eContent: Uint8Array | undefined;
@@ -84,6 +94,9 @@ export function parseSignedData(der: Uint8Array): SignedData {
   // ASC TR-34-2019 B.6 (CT_KDH) places its crls [1] after the signerInfos; tolerated
   if (crls.length === 0 && sd[i]?.tag === 0xa1) crls = childrenOf(sd[i++]!, 'crls');
   if (i !== sd.length) throw malformed('SignedData (unexpected trailing elements)');
+  for (const si of signerInfos) {
+    if (!digestAlgorithms.includes(si.digestAlgorithm)) throw malformed('SignedData digestAlgorithms (does not list the SignerInfo digest algorithm)');
+  }
   return { der, version, eContentType, eContent, certificates, crls, signerInfos };
 }
 
