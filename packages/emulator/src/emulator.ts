@@ -103,14 +103,14 @@ export class Emulator {
 
   private async callUnsafe<Op extends OperationName>(operation: Op, input: unknown, options: CallOptions): Promise<OperationTypes[Op]['output']> {
     if (!this.isOperation(operation)) throw unknownOperationError(`Unknown operation ${String(operation)}`);
-    const entry = this.operations[operation];
-    if (entry === undefined || entry.kind === 'not-implemented') throw notImplementedError(operation);
     const model = OPERATIONS[operation];
     const value = input ?? {};
     if (model.input !== undefined) {
       const issues = validateShape(model.input, value);
       if (issues.length > 0) throw validationError(validationMessage(issues));
     }
+    const entry = this.operations[operation];
+    if (entry === undefined || entry.kind === 'not-implemented') throw notImplementedError(operation);
     const accountId = options.accountId ?? this.services.defaultAccountId;
     const region = options.region ?? DEFAULT_REGION;
     const ctx: RequestContext = {

@@ -1,9 +1,12 @@
-import { notImplemented, type OperationTable } from '../core/registry.js';
+import type { OperationTable } from '../core/registry.js';
 import { aliasOperations } from './aliases.js';
+import { certificateSigningOperations } from './certificate-signing.js';
 import { importExportOperations } from './import-export/index.js';
 import { keyOperations } from './keys.js';
 import { lifecycleOperations } from './lifecycle.js';
+import { mpaOperations } from './mpa.js';
 import { replicationOperations } from './replication.js';
+import { resourcePolicyOperations } from './resource-policies.js';
 import { tagOperations } from './tags.js';
 
 /**
@@ -18,11 +21,7 @@ export const CONTROL_PLANE: OperationTable = {
   ...tagOperations,
   ...replicationOperations,
   ...importExportOperations,
-  GetCertificateSigningRequest: notImplemented(),
-  PutResourcePolicy: notImplemented(),
-  GetResourcePolicy: notImplemented(),
-  DeleteResourcePolicy: notImplemented(),
-  AssociateMpaTeam: notImplemented(),
-  DisassociateMpaTeam: notImplemented(),
-  GetMpaTeamAssociation: notImplemented(),
+  ...certificateSigningOperations,
+  ...resourcePolicyOperations,
+  ...mpaOperations,
 };

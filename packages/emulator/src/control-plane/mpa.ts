@@ -1,0 +1,41 @@
+import { notFoundError } from '../core/errors.js';
+import { handler, type PartialOperationTable } from '../core/registry.js';
+import type { MpaAssociationRecord } from '../state/records.js';
+import type { MpaTeamAssociation } from '../model/newer-types.js';
+
+/**
+ * Multi-Party Approval team associations (2026-04): AssociateMpaTeam, DisassociateMpaTeam,
+ * GetMpaTeamAssociation, per account and region, one association per protected action
+ * (`IMPORT_ROOT_PUBLIC_KEY_CERTIFICATE`).
+ * NOTE: there is no MPA service behind the emulator: an association is ACTIVE at once (no
+ * approval session, no `MpaStatus`), and protected operations are not gated by it.
+ * NOTE: associating an action that already has a team replaces the team.
+ * NOTE: DisassociateMpaTeam removes the association at once and answers it with
+ * `AssociationState: DELETE_PENDING`; an action without a team → ResourceNotFoundException.
+ */
+function view(r: MpaAssociationRecord): MpaTeamAssociation {
+  return { Action: r.action as MpaTeamAssociation['Action'], MpaTeamArn: r.mpaTeamArn, AssociationState: r.associationState };
+}
+
+export const mpaOperations: PartialOperationTable<'AssociateMpaTeam' | 'DisassociateMpaTeam' | 'GetMpaTeamAssociation'> = {
+  AssociateMpaTeam: handler<'AssociateMpaTeam'>(async (input, ctx) => {
+    const rec: MpaAssociationRecord = { action: input.Action, mpaTeamArn: input.MpaTeamArn, associationState: 'ACTIVE' };
+    ctx.state.mpa.set(rec.action, rec);
+    await ctx.services.store.saveSettings(ctx.state);
+    return { MpaTeamAssociation: view(rec) };
+  }),
+
+  DisassociateMpaTeam: handler<'DisassociateMpaTeam'>(async (input, ctx) => {
+    const rec = ctx.state.mpa.get(input.Action);
+    if (rec === undefined) throw notFoundError(input.Action, `No MPA team is associated with ${input.Action}`);
+    ctx.state.mpa.delete(input.Action);
+    await ctx.services.store.saveSettings(ctx.state);
+    return { MpaTeamAssociation: view({ ...rec, associationState: 'DELETE_PENDING' }) };
+  }),
+
+  GetMpaTeamAssociation: handler<'GetMpaTeamAssociation'>((input, ctx) => {
+    const rec = ctx.state.mpa.get(input.Action);
+    if (rec === undefined) throw notFoundError(input.Action, `No MPA team is associated with ${input.Action}`);
+    return { MpaTeamAssociation: view(rec) };
+  }),
+};
