@@ -85,6 +85,10 @@ describe('DER ↔ PEM ↔ AWS base64-of-PEM', () => {
     expect(derToAwsCertificate(c.der)).toBe(aws);
     expect(Certificate.parse(aws).equals(c)).toBe(true);
     expect(() => Certificate.parse('not base64 !')).toThrow(Tr34Error);
+    // a chain string with two certificates (AWS WrappingKeyCertificateChain may carry several)
+    const chain = btoa(cert(K.ca_krd).toPem() + cert(K.root).toPem());
+    expect(Certificate.parseAll(chain).map((x) => x.subject)).toEqual([K.ca_krd.subject, K.root.subject]);
+    expect(Certificate.parseAll(cert(K.root).toPem())).toHaveLength(1);
   });
 });
 

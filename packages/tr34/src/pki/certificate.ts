@@ -2,7 +2,7 @@ import { Tr34Error, malformed } from '../errors.js';
 import { childrenOf, expectChildren, expectTag, readSingle, tlvRaw, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
 import { derSequence, oidToString, parseDerTime } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
-import { awsCertificateToDer, derToAwsCertificate, derToPem, pemToDer } from './pem.js';
+import { awsCertificateToDer, awsCertificateToDerList, derToAwsCertificate, derToPem, pemBlocks, pemToDer } from './pem.js';
 import { bs } from '../webcrypto.js';
 import { RsaPublicKey, type RsaHash } from './rsa-keys.js';
 
@@ -121,6 +121,17 @@ export class Certificate {
     if (input instanceof Uint8Array) return new Certificate(input.slice());
     if (typeof input !== 'string') throw new TypeError('"certificate" expected DER bytes or a PEM / AWS base64-of-PEM string');
     return new Certificate(input.includes('-----BEGIN') ? pemToDer(input, 'CERTIFICATE') : awsCertificateToDer(input));
+  }
+
+  /**
+   * Every certificate in PEM text or an AWS certificate string (base64 of one or more PEM
+   * blocks, e.g. `WrappingKeyCertificateChain`), in order.
+   */
+  static parseAll(input: string): Certificate[] {
+    if (typeof input !== 'string') throw new TypeError('"certificates" expected a PEM or AWS base64-of-PEM string');
+    const ders = input.includes('-----BEGIN') ? pemBlocks(input, 'CERTIFICATE') : awsCertificateToDerList(input);
+    if (ders.length === 0) throw new Tr34Error('MALFORMED', 'malformed PEM (no CERTIFICATE block)');
+    return ders.map((d) => new Certificate(d));
   }
 
   toPem(): string {
