@@ -1,0 +1,160 @@
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DeleteKeyCommand,
+  GetAliasCommand,
+  GetKeyCommand,
+  ListAliasesCommand,
+  ListKeysCommand,
+  ListTagsForResourceCommand,
+  PaymentCryptographyClient,
+  TagResourceCommand,
+} from '@aws-sdk/client-payment-cryptography';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Emulator, inProcessHandler } from '../src/index.js';
+import { loadLmk } from '../src/store/lmk.js';
+import { credentials } from './helpers.js';
+
+function clientFor(em: Emulator): PaymentCryptographyClient {
+  return new PaymentCryptographyClient({ region: 'us-east-1', endpoint: 'http://emulator.local', credentials, requestHandler: inProcessHandler(em) });
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+describe('data directory', () => {
+  it('a reopened emulator has every key, alias and tag back with the same KCVs; no clear key material on disk', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'paycrypt-store-'));
+    const dataDir = join(root, 'data');
+    const { lmk } = await loadLmk({ dataDir, env: {} });
+    expect(existsSync(`${dataDir}.lmk`)).toBe(true);
+    const em1 = await Emulator.open({ dataDir, lmk });
+    const c1 = clientFor(em1);
+    const created = [];
+    for (const [KeyUsage, KeyAlgorithm, modes] of [
+      ['TR31_K0_KEY_ENCRYPTION_KEY', 'AES_256', { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true }],
+      ['TR31_C0_CARD_VERIFICATION_KEY', 'TDES_2KEY', { Generate: true, Verify: true }],
+      ['TR31_M7_HMAC_KEY', 'HMAC_SHA512', { Generate: true }],
+      ['TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT', 'ECC_NIST_P256', { DeriveKey: true }],
+    ] as const) {
+      const KeyClass = KeyUsage.includes('K3') ? 'ASYMMETRIC_KEY_PAIR' : 'SYMMETRIC_KEY';
+      created.push((await c1.send(new CreateKeyCommand({ Exportable: true, KeyAttributes: { KeyUsage, KeyClass, KeyAlgorithm, KeyModesOfUse: modes } }))).Key!);
+    }
+    await c1.send(new CreateAliasCommand({ AliasName: 'alias/kek/main', KeyArn: created[0]!.KeyArn }));
+    await c1.send(new TagResourceCommand({ ResourceArn: created[1]!.KeyArn, Tags: [{ Key: 'team', Value: 'cards' }] }));
+    await c1.send(new DeleteKeyCommand({ KeyIdentifier: created[2]!.KeyArn, DeleteKeyInDays: 30 }));
+    const before = await c1.send(new ListKeysCommand({}));
+    c1.destroy();
+    await em1.close();
+
+    // no clear key material: every key file holds a sealed blob only, and the LMK is not in the store
+    const files = allFiles(dataDir);
+    const lmkHex = Buffer.from(lmk).toString('hex').toUpperCase();
+    for (const f of files) expect(readFileSync(f, 'utf8').toUpperCase()).not.toContain(lmkHex);
+    expect(files.filter((f) => f.includes(`${join('keys', '')}`))).toHaveLength(4);
+
+    const em2 = await Emulator.open({ dataDir, lmk: (await loadLmk({ dataDir, env: {} })).lmk });
+    const c2 = clientFor(em2);
+    const after = await c2.send(new ListKeysCommand({}));
+    expect(after.Keys).toEqual(before.Keys);
+    for (const k of created) {
+      const got = (await c2.send(new GetKeyCommand({ KeyIdentifier: k.KeyArn }))).Key!;
+      expect(got.KeyCheckValue).toBe(k.KeyCheckValue);
+    }
+    expect((await c2.send(new GetKeyCommand({ KeyIdentifier: created[2]!.KeyArn }))).Key!.KeyState).toBe('DELETE_PENDING');
+    expect((await c2.send(new GetAliasCommand({ AliasName: 'alias/kek/main' }))).Alias!.KeyArn).toBe(created[0]!.KeyArn);
+    expect((await c2.send(new ListTagsForResourceCommand({ ResourceArn: created[1]!.KeyArn }))).Tags).toEqual([{ Key: 'team', Value: 'cards' }]);
+    // material still opens under the LMK and gives the same KCV
+    const rec = em2.services.states.get('111122223333', 'us-east-1').keys.get(created[0]!.KeyArn!.split('/')[1]!)!;
+    const clear = em2.services.vault.unseal(rec.sealed!, { keyUsage: rec.keyUsage, keyAlgorithm: rec.keyAlgorithm, keyClass: rec.keyClass, exportable: rec.exportable });
+    expect(clear).toHaveLength(32);
+    c2.destroy();
+    await em2.close();
+
+    // a wrong LMK is refused
+    await expect(Emulator.open({ dataDir, lmk: new Uint8Array(32) })).rejects.toThrow(/another local master key/);
+    // the LMK may not live inside the data directory
+    await expect(loadLmk({ dataDir, lmkFile: join(dataDir, 'lmk.hex'), env: {} })).rejects.toThrow(/must not be inside/);
+  });
+
+  it('loadLmk: environment first, then file; bad content refused', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'paycrypt-lmk-'));
+    const hex = 'AB'.repeat(32);
+    expect(Buffer.from((await loadLmk({ env: { PAYCRYPT_EMULATOR_LMK: hex } })).lmk).toString('hex').toUpperCase()).toBe(hex);
+    writeFileSync(join(root, 'bad.lmk'), 'xyz');
+    await expect(loadLmk({ lmkFile: join(root, 'bad.lmk'), env: {} })).rejects.toThrow(/64 hex digits/);
+    const gen = await loadLmk({ lmkFile: join(root, 'new.lmk'), env: {} });
+    expect(gen.generated).toBe(true);
+    expect((statSync(join(root, 'new.lmk')).mode & 0o777).toString(8)).toBe('600');
+  });
+});
+
+// ---- a real child-process HTTP server, killed with SIGKILL, restarted ---------------------------
+
+const BIN = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAYCRYPT_EMULATOR_LMK: '' } });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, endpoint: m[1]! });
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+describe('HTTP server in a child process', () => {
+  it('keys acknowledged before a SIGKILL are all back after a restart, KCVs unchanged', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-child-')), 'data');
+    const s1 = await startServer(dataDir);
+    const c1 = new PaymentCryptographyClient({ region: 'eu-west-2', endpoint: s1.endpoint, credentials, maxAttempts: 1 });
+    const acknowledged = new Map<string, string>();
+    const create = () =>
+      c1
+        .send(new CreateKeyCommand({ Exportable: true, KeyAttributes: { KeyUsage: 'TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { Encrypt: true, Wrap: true } } }))
+        .then((o) => {
+          acknowledged.set(o.Key!.KeyArn!, o.Key!.KeyCheckValue!);
+          if (acknowledged.size === 15) s1.child.kill('SIGKILL'); // kill while others are in flight
+        });
+    for (let i = 0; i < 10; i++) await create();
+    // then concurrently, killed mid-way
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) inFlight.push(create().catch(() => undefined));
+    await Promise.all(inFlight);
+    c1.destroy();
+    await new Promise((r) => (s1.child.exitCode !== null || s1.child.signalCode !== null ? r(undefined) : s1.child.once('exit', r)));
+    expect(acknowledged.size).toBeGreaterThanOrEqual(15);
+    expect(acknowledged.size).toBeLessThan(50); // the kill did interrupt creates
+
+    const s2 = await startServer(dataDir);
+    try {
+      const c2 = new PaymentCryptographyClient({ region: 'eu-west-2', endpoint: s2.endpoint, credentials, maxAttempts: 1 });
+      const listed = new Map<string, string>();
+      let token: string | undefined;
+      do {
+        const page = await c2.send(new ListKeysCommand({ NextToken: token }));
+        for (const k of page.Keys!) listed.set(k.KeyArn!, k.KeyCheckValue!);
+        token = page.NextToken;
+      } while (token);
+      for (const [arn, kcv] of acknowledged) expect(listed.get(arn), arn).toBe(kcv);
+      await c2.send(new CreateAliasCommand({ AliasName: 'alias/after-restart', KeyArn: [...acknowledged.keys()][0] }));
+      expect((await c2.send(new ListAliasesCommand({}))).Aliases).toHaveLength(1);
+      c2.destroy();
+    } finally {
+      s2.child.kill('SIGTERM');
+    }
+  });
+});
