@@ -5,11 +5,11 @@ import { Tr34Error, cryptoFailed } from '../errors.js';
 /**
  * The content-encryption algorithms of a TR-34 EnvelopedData (tr34.md §1.3, §4.1 step 3):
  * the ephemeral key encrypts the inner key block with CBC and PKCS#7 padding.
- * One table: name, OID, ephemeral key length, IV length, cipher.
+ * One table: name, OID, ephemeral key length, IV length, block size, cipher.
  */
 export const CONTENT_ENCRYPTION = {
-  'des-ede3-cbc': { oid: OID.desEde3Cbc, keyLength: 24, ivLength: 8, cipher: (k: Uint8Array): BlockCipher => new TdesCipher(k) },
-  'aes128-cbc': { oid: OID.aes128Cbc, keyLength: 16, ivLength: 16, cipher: (k: Uint8Array): BlockCipher => new AesCipher(k) },
+  'des-ede3-cbc': { oid: OID.desEde3Cbc, keyLength: 24, ivLength: 8, blockSize: 8, cipher: (k: Uint8Array): BlockCipher => new TdesCipher(k) },
+  'aes128-cbc': { oid: OID.aes128Cbc, keyLength: 16, ivLength: 16, blockSize: 16, cipher: (k: Uint8Array): BlockCipher => new AesCipher(k) },
 } as const;
 export type ContentEncryption = keyof typeof CONTENT_ENCRYPTION;
 

@@ -1,5 +1,5 @@
 import { hexToBytes } from '@paycrypt/primitives';
-import { childrenOf, expectChildren, expectTag, rawEquals, readRun, readSmallInteger, tlvRaw, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
+import { childrenOf, expectChildren, expectTag, rawEquals, readRun, readSmallInteger, tlvValue, type Tlv, readSequence } from '../der/der-reader.js';
 import { derContextPrimitive, derOctetString, derOid, derSequence, derSet, derSmallInteger, oidToString } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
 import { Tr34Error, malformed } from '../errors.js';
@@ -132,6 +132,3 @@ export function encodeEnvelope(p: EnvelopeParts, layout: 'X9_TR34_2012' | 'TR34_
   }
   return derSequence(derSmallInteger(0), derSet(ktri), derSequence(derOid(OID.data), derSequence(encOid, derOctetString(p.iv)), ct));
 }
-
-/** For callers that need the raw rid bytes. */
-export const ridBytes = (e: Envelope): Uint8Array => tlvRaw(e.rid);

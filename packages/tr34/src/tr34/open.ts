@@ -84,7 +84,7 @@ export async function openTr34KeyBlock(token: Uint8Array | string, options: Open
     plaintext = decryptContent(t.contentEncryption, ephemeralKey, t.envelope.iv, t.envelope.ciphertext);
     let inner;
     try {
-      inner = parseKeyBlock(plaintext, CONTENT_ENCRYPTION[t.contentEncryption].ivLength);
+      inner = parseKeyBlock(plaintext, CONTENT_ENCRYPTION[t.contentEncryption].blockSize);
     } catch {
       throw cryptoFailed();
     }
