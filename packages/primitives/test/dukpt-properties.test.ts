@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
   parseTdesKsn,
   popcount32,
   tdesDukptTransactionKey,
+  tdesDukptVariantKey,
   tdesDukptWorkingKey,
 } from '../src/index.js';
 
@@ -156,5 +158,22 @@ describe('DUKPT bad input: a typed error naming the field, never a key', () => {
     }
     expect(message).toMatch(/17 one-bits/);
     expect(message).not.toMatch(/1234567890123456|FEDCBA|FFFF8000/);
+  });
+});
+
+describe('TDES DUKPT data-response key (no published vector): independent node:crypto computation', () => {
+  it('= TDES_V(V_left) ‖ TDES_V(V_right) with V = transaction key ⊕ 000000FF00000000 000000FF00000000', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (txn) => {
+        const v = Buffer.from(txn);
+        v[3] = v[3]! ^ 0xff;
+        v[11] = v[11]! ^ 0xff;
+        const c = createCipheriv('des-ede-ecb', v, null);
+        c.setAutoPadding(false);
+        const want = Buffer.concat([c.update(v), c.final()]).toString('hex').toUpperCase();
+        expect(bytesToHex(tdesDukptVariantKey(txn, 'DATA_RESPONSE'))).toBe(want);
+      }),
+      { numRuns: 50 },
+    );
   });
 });
