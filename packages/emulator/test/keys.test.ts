@@ -7,7 +7,7 @@ import {
   ValidationException,
   paginateListKeys,
 } from '@aws-sdk/client-payment-cryptography';
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MODES_FALSE, TRANSPORTS, failure, harness, type Harness } from './helpers.js';
 
@@ -81,6 +81,56 @@ describe.each(TRANSPORTS)('CreateKey / GetKey / ListKeys through the SDK (%s)', 
     expect(rsa.Key!.KeyCheckValue).toMatch(/^[0-9A-F]{8}$/);
     const ecc = await mk('TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT', 'ASYMMETRIC_KEY_PAIR', 'ECC_NIST_P256', { DeriveKey: true });
     expect(ecc.Key!.KeyAttributes!.KeyModesOfUse).toEqual({ ...ALL_MODES_FALSE, DeriveKey: true });
+  });
+
+  it('Enabled:false, KeyCheckValueAlgorithm choices, DeriveKeyUsage only on K3, HMAC KCV = HMAC(key, "")', async () => {
+    const off = await h.client.send(
+      new CreateKeyCommand({
+        Exportable: true,
+        Enabled: false,
+        KeyCheckValueAlgorithm: 'CMAC',
+        KeyAttributes: { KeyUsage: 'TR31_M6_ISO_9797_5_CMAC_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'TDES_3KEY', KeyModesOfUse: { Generate: true, Verify: true } },
+      }),
+    );
+    expect(off.Key!.Enabled).toBe(false);
+    expect(off.Key!.UsageStopTimestamp).toBeInstanceOf(Date);
+    expect(off.Key!.UsageStartTimestamp).toBeUndefined();
+    expect(off.Key!.KeyCheckValueAlgorithm).toBe('CMAC');
+    const badKcv = await failure(() =>
+      h.client.send(
+        new CreateKeyCommand({
+          Exportable: true,
+          KeyCheckValueAlgorithm: 'HMAC',
+          KeyAttributes: { KeyUsage: 'TR31_M6_ISO_9797_5_CMAC_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { Generate: true } },
+        }),
+      ),
+    );
+    expect(badKcv).toBeInstanceOf(ValidationException);
+    const badDerive = await failure(() =>
+      h.client.send(
+        new CreateKeyCommand({
+          Exportable: true,
+          DeriveKeyUsage: 'TR31_P0_PIN_ENCRYPTION_KEY',
+          KeyAttributes: { KeyUsage: 'TR31_B0_BASE_DERIVATION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { DeriveKey: true } },
+        }),
+      ),
+    );
+    expect(badDerive).toBeInstanceOf(ValidationException);
+    const k3 = await h.client.send(
+      new CreateKeyCommand({
+        Exportable: true,
+        DeriveKeyUsage: 'TR31_P0_PIN_ENCRYPTION_KEY',
+        KeyAttributes: { KeyUsage: 'TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT', KeyClass: 'ASYMMETRIC_KEY_PAIR', KeyAlgorithm: 'ECC_NIST_P521', KeyModesOfUse: { DeriveKey: true } },
+      }),
+    );
+    expect(k3.Key!.DeriveKeyUsage).toBe('TR31_P0_PIN_ENCRYPTION_KEY');
+    const hm = await h.client.send(
+      new CreateKeyCommand({ Exportable: true, KeyAttributes: { KeyUsage: 'TR31_M7_HMAC_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'HMAC_SHA384', KeyModesOfUse: { Verify: true } } }),
+    );
+    const rec = h.emulator.services.states.get('111122223333', 'us-east-1').keys.get(hm.Key!.KeyArn!.split('/')[1]!)!;
+    const clear = h.emulator.services.vault.unseal(rec.sealed!, { keyUsage: rec.keyUsage, keyAlgorithm: rec.keyAlgorithm, keyClass: rec.keyClass, exportable: rec.exportable });
+    expect(clear).toHaveLength(48);
+    expect(hm.Key!.KeyCheckValue).toBe(createHmac('sha384', clear).digest().subarray(0, 3).toString('hex').toUpperCase());
   });
 
   it('refuses invalid usage × algorithm × modes with ValidationException (400)', async () => {
