@@ -5,7 +5,7 @@ import { Tr34Error, malformed } from '../errors.js';
 import { checkReceivedHeader } from './header.js';
 import { parseEnvelope, type Envelope, type Tr34Layout } from './envelope.js';
 import { findAttribute, octetAttribute, parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
-import type { ContentEncryption } from './content-encryption.js';
+import { CONTENT_ENCRYPTION, type ContentEncryption } from './content-encryption.js';
 import { hexToBytes } from '@paycrypt/primitives';
 
 /** What anyone can read from a TR-34 key token without keys (nothing here is verified yet). */
@@ -69,6 +69,14 @@ export function parseTr34Token(token: Uint8Array | string): Tr34Token {
     if (signingTime === undefined || st.values.length !== 1) throw malformed('signingTime attribute');
   }
   const envelope = parseEnvelope(signedData.eContent);
+  // public lengths are checked here, before any cryptography
+  const alg = CONTENT_ENCRYPTION[envelope.contentEncryption];
+  if (envelope.iv.length !== alg.ivLength) {
+    throw malformed(`${envelope.contentEncryption} IV (${envelope.iv.length} bytes, expected ${alg.ivLength})`);
+  }
+  if (envelope.ciphertext.length === 0 || envelope.ciphertext.length % alg.blockSize !== 0) {
+    throw malformed(`encryptedContent (${envelope.ciphertext.length} bytes is not a positive multiple of ${alg.blockSize})`);
+  }
   return {
     layout: envelope.layout,
     mode: nonce === undefined ? 'one-pass' : 'two-pass',
