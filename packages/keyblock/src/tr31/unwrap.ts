@@ -28,12 +28,14 @@ interface Layout {
   macHex: number;
 }
 
-function layout(block: string, options: Tr31ParseOptions): Layout {
+function layout(block: string, options: Tr31ParseOptions, kbpk?: Uint8Array | PreparedKbpk): Layout & { prepared: PreparedKbpk | undefined } {
   const { header, lengthField, headerLength } = parseHeaderAt(block, options);
   if (lengthField !== block.length) {
     throw new KeyBlockError('INVALID_LENGTH', `key block length field says ${lengthField} but the block has ${block.length} characters`, { field: 'length' });
   }
   const f = versionFacts(header.version)!;
+  // the KBPK is checked against the version before the body: a mismatch is the likelier mistake
+  const prepared = kbpk === undefined ? undefined : resolveKbpk(kbpk, f);
   const bs = f.blockSize;
   if (headerLength % bs !== 0) {
     // X9.143 §6.3.6: the optional blocks (PB included) bring the header to a cipher-block multiple
@@ -61,7 +63,7 @@ function layout(block: string, options: Tr31ParseOptions): Layout {
   if (!isHexChars(block, lower, headerLength + payloadHex, block.length)) {
     throw new KeyBlockError('INVALID_HEX', `authenticator must be ${lower ? '' : 'upper-case '}hex`, { field: 'mac' });
   }
-  return { header, f, headerLength, payloadHex, macHex };
+  return { header, f, headerLength, payloadHex, macHex, prepared };
 }
 
 /**
@@ -93,8 +95,8 @@ function hexInto(s: string, from: number, to: number, out: Uint8Array, at: numbe
  * do not obfuscate). Any authenticator failure is one opaque `MAC_VERIFICATION_FAILED`.
  */
 export function unwrapTr31(kbpk: Uint8Array | PreparedKbpk, block: string, options: Tr31UnwrapOptions = {}): { header: Tr31Header; key: Uint8Array } {
-  const { header, f, headerLength, payloadHex, macHex } = layout(block, options);
-  const prepared = resolveKbpk(kbpk, f);
+  const { header, f, headerLength, payloadHex, macHex, prepared: p } = layout(block, options, kbpk);
+  const prepared = p!;
   const ciphers = prepared.ciphersFor(f);
   const payloadLength = payloadHex / 2;
   const input = new Uint8Array(headerLength + payloadLength);
