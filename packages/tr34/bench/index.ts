@@ -36,7 +36,7 @@ export async function run(): Promise<BenchRow[]> {
 
   // check every result before timing it
   const opened = await openWith(kdhCert);
-  if (opened.key.join() !== key.join() || opened.header !== header) throw new Error('TR-34 open returned the wrong key');
+  if (opened.key.join() !== key.join() || opened.headerString !== header) throw new Error('TR-34 open returned the wrong key');
   if ((await openWith(awsKdhCert)).key.join() !== key.join()) throw new Error('TR-34 open (AWS cert string) returned the wrong key');
   if ((await unwrapKeyCryptogram(krd.privateKey, cryptogram)).join() !== key.join()) throw new Error('cryptogram unwrap returned the wrong key');
 

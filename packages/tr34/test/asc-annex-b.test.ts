@@ -95,7 +95,8 @@ describe('ASC X9 TR-34-2019 Annex B.3–B.14: tokens', () => {
       const t = parseTr34Token(item(name));
       expect(t.layout).toBe(layout);
       expect(t.mode).toBe(mode);
-      expect(t.header).toBe(KNOWN.header_tdea);
+      expect(t.headerString).toBe(KNOWN.header_tdea);
+      expect(t.header).toMatchObject({ version: 'A', keyUsage: 'K0', algorithm: 'T', modeOfUse: 'B', exportability: 'E' });
       if (mode === 'two-pass') expect(bytesToHex(t.nonce!)).toBe(KNOWN.random_nonce_2pass_16);
       expect(t.signedData.crls).toHaveLength(1);
       expect(bytesToHex(t.kdhIssuerAndSerialNumber)).toBe(ASC.items.ias_kdh_1!.der_hex);

@@ -13,6 +13,7 @@ import {
   type OpenTr34Options,
   type RsaModulusBits,
 } from '../src/index.js';
+import { serializeTr31Header, type Tr31Header } from '@paycrypt/keyblock';
 import { childrenOf, tlvRaw } from '../src/der/der-reader.js';
 import { parseTr34Token } from '../src/tr34/token.js';
 import { TR34 } from './fixtures.js';
@@ -73,10 +74,11 @@ describe('build ∘ open is the identity', () => {
         expect(two.hex).toMatch(/^[0-9A-F]+$/);
         expect(two.hex.length).toBeLessThanOrEqual(4096); // the AWS WrappedKeyBlock limit
         const o2 = await openTr34KeyBlock(two.hex, openOptions(r, { expectedNonce: nonce }));
-        expect(o2).toMatchObject({ key, header, mode: 'two-pass', layout: 'X9_TR34_2012', contentEncryption: alg });
+        expect(o2).toMatchObject({ key, headerString: header, mode: 'two-pass', layout: 'X9_TR34_2012', contentEncryption: alg });
+        expect(o2.header).toMatchObject({ version: 'D', keyUsage: 'K0', algorithm: header[7], modeOfUse: 'B' });
         const one = await buildTr34KeyBlock({ kdhCertificate: kdh.certificate, kdhPrivateKey: kdh.privateKey, krdCertificate: r.certificate, key, header, signingTime: at });
         const o1 = await openTr34KeyBlock(one.der, openOptions(r));
-        expect(o1).toMatchObject({ key, header, mode: 'one-pass', signingTime: at, nonce: undefined });
+        expect(o1).toMatchObject({ key, headerString: header, mode: 'one-pass', signingTime: at, nonce: undefined });
       });
     }
   }
@@ -97,14 +99,26 @@ describe('build ∘ open is the identity', () => {
       fc.asyncProperty(
         fc.constantFrom(...KEYS),
         fc.uint8Array({ minLength: 8, maxLength: 16 }),
-        fc.stringMatching(/^[0-9A-Z]{0,112}$/),
-        async ([, len, header], nonce, extra) => {
+        fc.option(fc.stringMatching(/^[0-9A-Z]{1,96}$/), { nil: undefined }),
+        fc.constantFrom('E', 'N', 'S'),
+        async ([, len, header], nonce, label, exportability) => {
           const key = crypto.getRandomValues(new Uint8Array(len));
-          const h = header + extra;
+          // a Tr31Header object (serialised by @paycrypt/keyblock), optionally with a label block
+          const h: Tr31Header = {
+            version: 'D',
+            keyUsage: 'K0',
+            algorithm: header[7]!,
+            modeOfUse: 'B',
+            keyVersion: '00',
+            exportability,
+            keyContext: '0',
+            optionalBlocks: label === undefined ? [] : [{ id: 'LB', data: label, raw: '' }],
+          };
           const t = await buildTr34KeyBlock({ kdhCertificate: kdh.certificate, kdhPrivateKey: kdh.privateKey, krdCertificate: r.certificate, key, header: h, nonce });
           const o = await openTr34KeyBlock(t.der, openOptions(r, { expectedNonce: nonce }));
           expect(o.key).toEqual(key);
-          expect(o.header).toBe(h);
+          expect(o.header).toMatchObject({ ...h, optionalBlocks: h.optionalBlocks.map((b) => ({ id: b.id, data: b.data })) });
+          expect(o.headerString).toBe(serializeTr31Header(h));
         },
       ),
       { numRuns: 40 },
@@ -181,5 +195,28 @@ describe('tampering and binding are rejected', () => {
       expect((e as Tr34Error).code).toBe('CRYPTO_FAILED');
       expect((e as Tr34Error).message).toBe('TR-34 verification or decryption failed');
     }
+  });
+});
+
+describe('the header is a TR-31 header (@paycrypt/keyblock)', () => {
+  it('build refuses an invalid header; open names a malformed signed header; proprietary values need headerOptions', async () => {
+    const r = krd.get(2048)!;
+    const key = new Uint8Array(16).fill(3);
+    const nonce = new Uint8Array(8).fill(9);
+    const base = { kdhCertificate: kdh.certificate, kdhPrivateKey: kdh.privateKey, krdCertificate: r.certificate, key, nonce };
+    await expect(buildTr34KeyBlock({ ...base, header: 'D0000K0TB00E0000X' })).rejects.toThrow(RangeError);
+    await expect(buildTr34KeyBlock({ ...base, header: 'D0000K0HB00E0000' })).rejects.toThrow(/TDES \(T\) or AES-128 \(A\)/);
+    // a token whose signed (and inner) header is not a TR-31 header: MALFORMED before any crypto
+    const bad = await assembleToken({ kdh, krd: r.certificate, key, signedHeader: 'Z0000K0TB00E0000', innerHeader: 'Z0000K0TB00E0000', innerIdKdh: kdh.certificate.issuerAndSerialNumber, nonce });
+    const e = await openTr34KeyBlock(bad, openOptions(r, { expectedNonce: nonce })).catch((x: unknown) => x as Tr34Error);
+    expect((e as Tr34Error).code).toBe('MALFORMED');
+    expect((e as Tr34Error).message).toMatch(/key block header attribute: key block version "Z"/);
+    // IBM-style proprietary key usage "10": refused by default, accepted when asked, both ways
+    const proprietary = 'D0000' + '10' + 'TB00E0000';
+    await expect(buildTr34KeyBlock({ ...base, header: proprietary })).rejects.toThrow(RangeError);
+    const t = await buildTr34KeyBlock({ ...base, header: proprietary, headerOptions: { allowProprietaryValues: true } });
+    expect(await openTr34KeyBlock(t.der, openOptions(r, { expectedNonce: nonce })).catch((x: Tr34Error) => x.code)).toBe('MALFORMED');
+    const o = await openTr34KeyBlock(t.der, openOptions(r, { expectedNonce: nonce, headerOptions: { allowProprietaryValues: true } }));
+    expect(o.header.keyUsage).toBe('10');
   });
 });

@@ -7,7 +7,8 @@ import type { RsaPrivateKey } from '../pki/rsa-keys.js';
 import { sha256 } from '../webcrypto.js';
 import { CONTENT_ENCRYPTION, encryptContent, type ContentEncryption } from './content-encryption.js';
 import { encodeEnvelope } from './envelope.js';
-import { headerAlgorithm, headerToString } from './header.js';
+import { contentEncryptionForHeader, headerForBuild } from './header.js';
+import type { Tr31Header, Tr31ParseOptions } from '@paycrypt/keyblock';
 import { encodeKeyBlock } from './key-block.js';
 
 export interface BuildTr34Options {
@@ -18,8 +19,13 @@ export interface BuildTr34Options {
   krdCertificate: CertificateInput;
   /** The clear key: TDES 16 or 24 bytes, or AES-128 16 bytes. */
   key: Uint8Array;
-  /** The TR-31 style key-block header (16 characters plus optional blocks). */
-  header: string;
+  /**
+   * The key-block header (TR-31 style: 16 characters plus optional blocks), as a string (kept
+   * byte for byte) or a `Tr31Header` from @paycrypt/keyblock (serialised with its own length).
+   */
+  header: string | Tr31Header;
+  /** Leniency for the header values (default: the X9.143 tables, strict). */
+  headerOptions?: Tr31ParseOptions;
   /** Two-pass: the KRD's nonce, 8–16 bytes (AWS `RandomNonce`). Omit for one-pass. */
   nonce?: Uint8Array;
   /** One-pass: the signingTime attribute (default now). Ignored for two-pass. */
@@ -58,8 +64,8 @@ export async function buildTr34KeyBlock(opts: BuildTr34Options): Promise<BuiltTr
   const kdh = toCertificate(opts.kdhCertificate);
   const krd = toCertificate(opts.krdCertificate);
   if (!opts.kdhPrivateKey.publicKey.equals(kdh.publicKey)) throw new TypeError('"kdhPrivateKey" does not match "kdhCertificate"');
-  const header = headerToString(opts.header);
-  const alg: ContentEncryption = opts.contentEncryption ?? (headerAlgorithm(header) === 'A' ? 'aes128-cbc' : 'des-ede3-cbc');
+  const header = headerForBuild(opts.header, opts.headerOptions);
+  const alg: ContentEncryption = opts.contentEncryption ?? contentEncryptionForHeader(header.header);
   const spec = CONTENT_ENCRYPTION[alg];
   if (spec === undefined) throw new RangeError(`"contentEncryption" expected des-ede3-cbc or aes128-cbc, got ${String(alg)}`);
   if (!(opts.key instanceof Uint8Array) || !KEY_LENGTHS[alg].includes(opts.key.length)) {
@@ -72,7 +78,7 @@ export async function buildTr34KeyBlock(opts: BuildTr34Options): Promise<BuiltTr
   const ephemeralKey = opts.fixed?.ephemeralKey?.slice() ?? random(spec.keyLength);
   const iv = opts.fixed?.iv ?? random(spec.ivLength);
   const oaepSeed = opts.fixed?.oaepSeed ?? (opts.random !== undefined ? opts.random(32) : undefined);
-  const headerBytes = asciiToBytes(header);
+  const headerBytes = asciiToBytes(header.text);
   const keyBlock = encodeKeyBlock(kdh.issuerAndSerialNumber, opts.key, headerBytes);
   try {
     const ciphertext = encryptContent(alg, ephemeralKey, iv, keyBlock);

@@ -9,6 +9,7 @@ import type { Tr34Layout } from './envelope.js';
 import { parseKeyBlock } from './key-block.js';
 import { verifySignerInfo } from './signed-data.js';
 import { parseTr34Token } from './token.js';
+import type { Tr31Header, Tr31ParseOptions } from '@paycrypt/keyblock';
 
 export interface OpenTr34Options {
   /** Our (KRD) private key, the one behind `krdCertificate`. */
@@ -28,13 +29,17 @@ export interface OpenTr34Options {
   expectedNonce?: Uint8Array;
   /** Time for the certificate validity checks (default now; `null` skips them). */
   at?: Date | null;
+  /** Leniency for the signed header's values (default: the X9.143 tables, strict). */
+  headerOptions?: Tr31ParseOptions;
 }
 
 export interface OpenedTr34 {
   /** The clear key. */
   key: Uint8Array;
-  /** The key-block header (TR-31 style), signed and inside the encryption, both equal. */
-  header: string;
+  /** The key-block header (TR-31 style), signed and inside the encryption (checked equal), parsed. */
+  header: Tr31Header & { lengthField: number };
+  /** The same header as its exact characters. */
+  headerString: string;
   layout: Tr34Layout;
   mode: 'one-pass' | 'two-pass';
   nonce: Uint8Array | undefined;
@@ -54,7 +59,7 @@ export interface OpenedTr34 {
  *    the signer, header equal to the signed header (all CRYPTO_FAILED, one fixed message).
  */
 export async function openTr34KeyBlock(token: Uint8Array | string, options: OpenTr34Options): Promise<OpenedTr34> {
-  const t = parseTr34Token(token);
+  const t = parseTr34Token(token, options.headerOptions);
   const kdh = toCertificate(options.kdhCertificate);
   const krd = toCertificate(options.krdCertificate);
   if (!options.krdPrivateKey.publicKey.equals(krd.publicKey)) throw new TypeError('"krdPrivateKey" does not match "krdCertificate"');
@@ -88,13 +93,14 @@ export async function openTr34KeyBlock(token: Uint8Array | string, options: Open
     } catch {
       throw cryptoFailed();
     }
-    const signedHeader = new TextEncoder().encode(t.header);
+    const signedHeader = new TextEncoder().encode(t.headerString);
     if (inner.version !== 1 || !sameBytes(inner.idKdh, t.kdhIssuerAndSerialNumber) || !constantTimeEqual(inner.header, signedHeader)) {
       throw cryptoFailed();
     }
     return {
       key: inner.key.slice(),
       header: t.header,
+      headerString: t.headerString,
       layout: t.layout,
       mode: t.mode,
       nonce: t.nonce?.slice(),

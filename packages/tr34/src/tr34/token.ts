@@ -2,7 +2,8 @@ import { tlvRaw } from '../der/der-reader.js';
 import { parseDerTime } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
 import { Tr34Error, malformed } from '../errors.js';
-import { checkReceivedHeader } from './header.js';
+import { headerFromToken } from './header.js';
+import type { Tr31Header, Tr31ParseOptions } from '@paycrypt/keyblock';
 import { parseEnvelope, type Envelope, type Tr34Layout } from './envelope.js';
 import { findAttribute, octetAttribute, parseSignedData, type SignedData, type SignerInfo } from './signed-data.js';
 import { CONTENT_ENCRYPTION, type ContentEncryption } from './content-encryption.js';
@@ -13,8 +14,10 @@ export interface Tr34TokenInfo {
   layout: Tr34Layout;
   /** 'two-pass' when a randomNonce attribute is signed, else 'one-pass'. */
   mode: 'one-pass' | 'two-pass';
-  /** The signed key-block header (TR-31 style ASCII). */
-  header: string;
+  /** The signed key-block header, parsed (TR-31 style; `lengthField` as read). */
+  header: Tr31Header & { lengthField: number };
+  /** The signed key-block header as its exact characters. */
+  headerString: string;
   nonce: Uint8Array | undefined;
   signingTime: Date | undefined;
   contentEncryption: ContentEncryption;
@@ -46,7 +49,7 @@ export function tokenBytes(token: Uint8Array | string): Uint8Array {
  * Parses a TR-34 key token (ContentInfo → SignedData → EnvelopedData) in the AWS
  * X9_TR34_2012 layout or the TR-34-2019 layouts. Format errors name what was malformed.
  */
-export function parseTr34Token(token: Uint8Array | string): Tr34Token {
+export function parseTr34Token(token: Uint8Array | string, headerOptions?: Tr31ParseOptions): Tr34Token {
   const der = tokenBytes(token);
   const signedData = parseSignedData(der);
   if (signedData.eContentType !== OID.envelopedData) throw malformed('SignedData eContentType (expected envelopedData)');
@@ -68,6 +71,7 @@ export function parseTr34Token(token: Uint8Array | string): Tr34Token {
     signingTime = v === undefined ? undefined : parseDerTime(v.tag, v.buf.subarray(v.valueStart, v.end));
     if (signingTime === undefined || st.values.length !== 1) throw malformed('signingTime attribute');
   }
+  const header = headerFromToken(headerBytes, headerOptions);
   const envelope = parseEnvelope(signedData.eContent);
   // public lengths are checked here, before any cryptography
   const alg = CONTENT_ENCRYPTION[envelope.contentEncryption];
@@ -80,7 +84,8 @@ export function parseTr34Token(token: Uint8Array | string): Tr34Token {
   return {
     layout: envelope.layout,
     mode: nonce === undefined ? 'one-pass' : 'two-pass',
-    header: checkReceivedHeader(headerBytes),
+    header: header.header,
+    headerString: header.text,
     nonce,
     signingTime,
     contentEncryption: envelope.contentEncryption,
@@ -98,12 +103,13 @@ function isEnvelopedDataOid(raw: Uint8Array): boolean {
 }
 
 /** The public summary of a token (no keys needed, nothing verified). */
-export function inspectTr34KeyBlock(token: Uint8Array | string): Tr34TokenInfo {
-  const t = parseTr34Token(token);
+export function inspectTr34KeyBlock(token: Uint8Array | string, headerOptions?: Tr31ParseOptions): Tr34TokenInfo {
+  const t = parseTr34Token(token, headerOptions);
   return {
     layout: t.layout,
     mode: t.mode,
     header: t.header,
+    headerString: t.headerString,
     nonce: t.nonce?.slice(),
     signingTime: t.signingTime,
     contentEncryption: t.contentEncryption,
