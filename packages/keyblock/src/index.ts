@@ -32,3 +32,13 @@ export {
   type AwsKeyAttributes,
   type AwsKeyModesOfUse,
 } from './aws/aws-mapping.js';
+export {
+  decodeOptionalBlock,
+  readOptionalBlock,
+  optionalBlock,
+  kcvOptionalBlock,
+  type Tr31OptionalBlockValues,
+  type TypedOptionalBlockId,
+  type CertificateEntry,
+  type KcvMethodCode,
+} from './tr31/optional-block-values.js';

@@ -3,7 +3,7 @@ import { KeyBlockError, macFailure } from '../errors.js';
 import { open } from './binding.js';
 import { asciiBytes, isHexChars } from './chars.js';
 import { parseHeaderAt, type Tr31Header } from './header.js';
-import { resolveKbpk, type PreparedKbpk } from './kbpk.js';
+import { PreparedKbpk, resolveKbpk } from './kbpk.js';
 import type { Tr31ParseOptions, Tr31UnwrapOptions } from './options.js';
 import { checkKeyLength, checkPolicy } from './policy.js';
 import { versionFacts, type VersionFacts } from './versions.js';
@@ -95,6 +95,9 @@ function hexInto(s: string, from: number, to: number, out: Uint8Array, at: numbe
  * do not obfuscate). Any authenticator failure is one opaque `MAC_VERIFICATION_FAILED`.
  */
 export function unwrapTr31(kbpk: Uint8Array | PreparedKbpk, block: string, options: Tr31UnwrapOptions = {}): { header: Tr31Header; key: Uint8Array } {
+  if (!(kbpk instanceof Uint8Array) && !(kbpk instanceof PreparedKbpk)) {
+    throw new TypeError(`"kbpk" expected Uint8Array or PreparedKbpk, got ${kbpk === null ? 'null' : typeof kbpk}`);
+  }
   const { header, f, headerLength, payloadHex, macHex, prepared: p } = layout(block, options, kbpk);
   const prepared = p!;
   const ciphers = prepared.ciphersFor(f);

@@ -4,7 +4,7 @@ import { algorithmFacts } from './attributes.js';
 import { seal } from './binding.js';
 import { asciiBytes } from './chars.js';
 import { FIXED_HEADER_LENGTH, MAX_KEY_BLOCK_LENGTH, checkHeaderValues, parseTr31Header, serializeTr31Header, type Tr31Header } from './header.js';
-import { resolveKbpk, type PreparedKbpk } from './kbpk.js';
+import { PreparedKbpk, resolveKbpk } from './kbpk.js';
 import { checkOptionalBlockData, minimalPaddingBlock, serializeOptionalBlocks } from './optional-blocks.js';
 import type { Tr31WrapOptions } from './options.js';
 import { checkKeyLength, checkPolicy } from './policy.js';
@@ -40,6 +40,9 @@ function paddingBytes(options: Tr31WrapOptions, n: number): Uint8Array {
  * structured header. A PB block already present is kept if it pads the header correctly.
  */
 export function wrapTr31(kbpk: Uint8Array | PreparedKbpk, header: string | Tr31Header, key: Uint8Array, options: Tr31WrapOptions = {}): string {
+  if (!(kbpk instanceof Uint8Array) && !(kbpk instanceof PreparedKbpk)) {
+    throw new TypeError(`"kbpk" expected Uint8Array or PreparedKbpk, got ${kbpk === null ? 'null' : typeof kbpk}`);
+  }
   if (!(key instanceof Uint8Array)) throw new TypeError(`"key" expected Uint8Array, got ${key === null ? 'null' : typeof key}`);
   const h = structuredHeader(header, options);
   const f = versionFacts(h.version)!;
