@@ -29,6 +29,12 @@ describe('KBPK must match the version', () => {
     const block = wrapTr31(AES32, 'D0000P0TE00E0000', KEY16);
     expect(code(() => unwrapTr31(prepareKbpk(AES32), block.replace(/^D/, 'B')))).toBe('KBPK_MISMATCH:kbpk');
     expect(() => prepareKbpk(AES32, 'B')).toThrow(expect.objectContaining({ code: 'KBPK_MISMATCH' }));
+    // a 16-byte KBPK is TDES or AES; preparing it for a version pins its algorithm
+    const aes = prepareKbpk(AES16, 'D');
+    expect(aes.family).toBe('AES');
+    expect(code(() => wrapTr31(aes, 'B0000P0TE00E0000', KEY16))).toBe('KBPK_MISMATCH:kbpk');
+    expect(code(() => unwrapTr31(aes, wrapTr31(AES16, 'B0000P0TE00E0000', KEY16)))).toBe('KBPK_MISMATCH:kbpk');
+    expect(wrapTr31(aes, 'E0000P0TE00E0000', KEY16)).toMatch(/^E/);
   });
 
   it('programmer errors are TypeError / RangeError with labelled messages', () => {

@@ -5,6 +5,7 @@ import {
   DERIVATION_KEY_USAGE,
   VARIANT_MASK,
   versionFacts,
+  type KbpkFamily,
   type Tr31Version,
   type VersionFacts,
 } from './versions.js';
@@ -78,14 +79,17 @@ export function assertKbpkFits(kbpk: Uint8Array, f: VersionFacts): void {
  */
 export class PreparedKbpk {
   readonly length: number;
+  /** The KBPK's algorithm when known (pinned by `prepareKbpk(kbpk, version)`); then only versions of that family may use it. */
+  readonly family: KbpkFamily | undefined;
   readonly #key: Uint8Array;
   readonly #bindings = new Map<string, BindingCiphers>();
   #destroyed = false;
 
-  constructor(kbpk: Uint8Array) {
+  constructor(kbpk: Uint8Array, family?: KbpkFamily) {
     if (!(kbpk instanceof Uint8Array)) throw new TypeError(`"kbpk" expected Uint8Array, got ${kbpk === null ? 'null' : typeof kbpk}`);
     if (![16, 24, 32].includes(kbpk.length)) throw new RangeError(`"kbpk" expected 16, 24 or 32 bytes, got ${kbpk.length}`);
     this.length = kbpk.length;
+    this.family = family;
     this.#key = kbpk.slice();
   }
 
@@ -100,7 +104,7 @@ export class PreparedKbpk {
     const id = bindingId(f);
     let c = this.#bindings.get(id);
     if (c === undefined) {
-      assertKbpkFits(this.#key, f);
+      this.fits(f);
       const { kbek, kbak } = deriveKbekKbak(this.#key, f.version);
       c = { kbek: newCipher(f.kbpkFamily, kbek), kbak: newCipher(f.kbpkFamily, kbak) };
       kbek.fill(0);
@@ -112,6 +116,9 @@ export class PreparedKbpk {
 
   /** Checks that this KBPK fits a version (TDES 16/24 for A/B/C, AES 16/24/32 for D/E). */
   fits(f: VersionFacts): void {
+    if (this.family !== undefined && this.family !== f.kbpkFamily) {
+      throw new KeyBlockError('KBPK_MISMATCH', `key block version ${f.version} needs a ${f.kbpkFamily} KBPK, this one was prepared as ${this.family}`, { field: 'kbpk' });
+    }
     assertKbpkFits(this.#key, f);
   }
 
@@ -124,16 +131,16 @@ export class PreparedKbpk {
 }
 
 /**
- * Prepares a KBPK for repeated use. With `version`, the KBEK/KBAK for that version are derived
- * now (and a KBPK that does not fit the version is refused here).
+ * Prepares a KBPK for repeated use. With `version`, the KBPK's algorithm is pinned to that
+ * version's (TDES for A/B/C, AES for D/E: a 16- or 24-byte KBPK is otherwise ambiguous), the
+ * KBEK/KBAK for that version are derived now, and a KBPK that does not fit is refused here.
  */
 export function prepareKbpk(kbpk: Uint8Array, version?: Tr31Version): PreparedKbpk {
-  const p = new PreparedKbpk(kbpk);
-  if (version !== undefined) {
-    const f = versionFacts(version);
-    if (f === undefined) throw new RangeError(`"version" expected A, B, C, D or E, got ${String(version)}`);
-    p.ciphersFor(f);
-  }
+  if (version === undefined) return new PreparedKbpk(kbpk);
+  const f = versionFacts(version);
+  if (f === undefined) throw new RangeError(`"version" expected A, B, C, D or E, got ${String(version)}`);
+  const p = new PreparedKbpk(kbpk, f.kbpkFamily);
+  p.ciphersFor(f);
   return p;
 }
 
