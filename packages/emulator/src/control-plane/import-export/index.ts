@@ -1,19 +1,25 @@
-import { notImplemented, type PartialOperationTable } from '../../core/registry.js';
+import { handler, type PartialOperationTable } from '../../core/registry.js';
+import { exportKey } from './export-key.js';
+import { importKey } from './import-key.js';
+import { getParametersForExport, getParametersForImport, getPublicKeyCertificate } from './parameters.js';
 
 /**
  * Key import and export: ImportKey, ExportKey, GetParametersForImport, GetParametersForExport,
- * GetPublicKeyCertificate. This folder belongs to the import/export work; the handler contract
- * it follows is in packages/emulator/README.md ("Handler contract").
+ * GetPublicKeyCertificate. The handler contract is in packages/emulator/README.md.
  *
- * Until then each operation is registered as an explicit "not implemented yet" entry: it answers
- * `NotImplementedException` (HTTP 501) after the input passed model validation.
+ * Layout of this folder:
+ * - import-key.ts / export-key.ts: the two dispatchers (one branch per KeyMaterial member);
+ * - tr31.ts: TR-31 import and export, KeyBlockHeaders, ExportDukptInitialKey (B1 blocks);
+ * - strength.ts: the "wrapping key at least as strong as the exported key" rule;
+ * - tr34.ts, cryptogram.ts, certificates.ts: TR-34 tokens, RSA-OAEP cryptograms, imported CAs;
+ * - parameters.ts: import/export tokens, the emulator's CA, GetPublicKeyCertificate.
  */
 export type ImportExportOps = 'ImportKey' | 'ExportKey' | 'GetParametersForImport' | 'GetParametersForExport' | 'GetPublicKeyCertificate';
 
 export const importExportOperations: PartialOperationTable<ImportExportOps> = {
-  ImportKey: notImplemented(),
-  ExportKey: notImplemented(),
-  GetParametersForImport: notImplemented(),
-  GetParametersForExport: notImplemented(),
-  GetPublicKeyCertificate: notImplemented(),
+  ImportKey: handler<'ImportKey'>(importKey),
+  ExportKey: handler<'ExportKey'>(exportKey),
+  GetParametersForImport: handler<'GetParametersForImport'>(getParametersForImport),
+  GetParametersForExport: handler<'GetParametersForExport'>(getParametersForExport),
+  GetPublicKeyCertificate: handler<'GetPublicKeyCertificate'>(getPublicKeyCertificate),
 };
