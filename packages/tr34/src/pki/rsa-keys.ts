@@ -193,7 +193,7 @@ export class RsaPrivateKey {
     return this.#imported('RSA-OAEP', hash, 'decrypt');
   }
 
-  /** A WebCrypto key for RSASSA-PKCS1-v1_5 signing with `hash` (for pkijs). */
+  /** A WebCrypto key for RSASSA-PKCS1-v1_5 signing with `hash` (WebCrypto). */
   signingKey(hash: RsaHash): Promise<CryptoKey> {
     return this.#imported('RSASSA-PKCS1-v1_5', hash, 'sign');
   }
