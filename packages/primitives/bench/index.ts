@@ -2,6 +2,7 @@ import { bench, type BenchRow } from '../../../scripts/bench-lib.js';
 import {
   AesCipher,
   AesDukptBdk,
+  AesDukptDeriver,
   CardVerificationKey,
   TdesCipher,
   TdesDukptBdk,
@@ -13,6 +14,7 @@ import {
   hexToBytes,
   kcv,
   kcvWithCipher,
+  popcount32,
   tdesDukptTransactionKey,
 } from '../src/index.js';
 
@@ -37,6 +39,14 @@ export async function run(): Promise<BenchRow[]> {
   const aesBdk = new AesDukptBdk(hexToBytes('FEDCBA9876543210F1F1F1F1F1F1F1F1'));
   check(bytesToHex(aesDukptWorkingKey(aesBdk, '123456789012345600000008', { usage: 'PIN_ENCRYPTION' })), '4D9DF3FBEE3448FC3E676D04320A90F5', 'AES DUKPT, counter 8');
   check(bytesToHex(aesDukptWorkingKey(aesBdk, '123456789012345600845FED', { usage: 'PIN_ENCRYPTION' })), 'D1DDA386AA4A556AF0119FDCB5D132C6', 'AES DUKPT, counter 845FED');
+  // the deriver must give the same published keys (dukpt.json), and keeps its path between calls
+  const deriver = AesDukptDeriver.fromBdk(aesBdk, '1234567890123456');
+  check(bytesToHex(deriver.workingKey('123456789012345600845FED', { usage: 'PIN_ENCRYPTION' })), 'D1DDA386AA4A556AF0119FDCB5D132C6', 'deriver, counter 845FED');
+  check(bytesToHex(deriver.workingKey('123456789012345600000008', { usage: 'PIN_ENCRYPTION' })), '4D9DF3FBEE3448FC3E676D04320A90F5', 'deriver, counter 8');
+  // a terminal's walk: the next 4,096 valid counters from 0x845FED (≤ 16 one-bits), in order
+  const seq: string[] = [];
+  for (let c = 0x845fed; seq.length < 4096; c++) if (popcount32(c) <= 16) seq.push(`12345678901234560${c.toString(16).toUpperCase().padStart(7, '0')}`);
+  let seqIndex = 0;
   // cvv.json: CyberChef CVV2 221
   const cvk = new CardVerificationKey(tdesKey);
   check(generateCvv2(cvk, { pan: '4123456789012345', expiry: '0225' }), '221', 'CVV2');
@@ -49,7 +59,7 @@ export async function run(): Promise<BenchRow[]> {
   const wdyw = new TextEncoder().encode('what do ya want for nothing?');
   check(bytesToHex(generateMac('HMAC_SHA256', jefe, wdyw)), '5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843', 'HMAC');
 
-  return [
+  const rows = [
     bench('primitives', 'KCV TDES (ANSI X9.24), fresh key', () => kcv(tdesKey, 'TDES')),
     bench('primitives', 'KCV AES (CMAC), fresh key', () => kcv(aesKey, 'AES')),
     bench('primitives', 'KCV TDES, key schedule reused', () => kcvWithCipher(tdes, 'ANSI_X9_24')),
@@ -59,12 +69,28 @@ export async function run(): Promise<BenchRow[]> {
     bench('primitives', 'AES DUKPT working key (PIN, AES-128), counter 8, BDK reused', () => aesDukptWorkingKey(aesBdk, '123456789012345600000008', { usage: 'PIN_ENCRYPTION' }), {
       target: '>= 100,000',
     }),
-    bench('primitives', 'AES DUKPT working key (PIN, AES-128), counter 845FED (14 one-bits), BDK reused', () =>
+    bench('primitives', 'AES DUKPT working key (PIN, AES-128), counter 845FED (14 one-bits), BDK reused, fresh per call', () =>
       aesDukptWorkingKey(aesBdk, '123456789012345600845FED', { usage: 'PIN_ENCRYPTION' }),
+      { target: '>= 100,000' },
     ),
+    bench('primitives', 'AES DUKPT working key, counter 845FED, AesDukptDeriver reused (same counter: 1 step)', () =>
+      deriver.workingKey('123456789012345600845FED', { usage: 'PIN_ENCRYPTION' }),
+    ),
+    bench('primitives', 'AES DUKPT working key, counters 845FED.. in sequence, AesDukptDeriver reused', () => {
+      const k = deriver.workingKey(seq[seqIndex]!, { usage: 'PIN_ENCRYPTION' });
+      seqIndex = (seqIndex + 1) & 4095;
+      return k;
+    }),
+    bench('primitives', 'AES DUKPT working key, counters 845FED.. in sequence, fresh per call', () => {
+      const k = aesDukptWorkingKey(aesBdk, seq[seqIndex]!, { usage: 'PIN_ENCRYPTION' });
+      seqIndex = (seqIndex + 1) & 4095;
+      return k;
+    }),
     bench('primitives', 'CVV2 generation, CVK reused', () => generateCvv2(cvk, { pan: '4123456789012345', expiry: '0225' }), { target: '>= 100,000' }),
     bench('primitives', 'CVV2 generation, fresh CVK bytes', () => generateCvv2(tdesKey, { pan: '4123456789012345', expiry: '0225' })),
     bench('primitives', 'ISO-4 PIN block encryption, AES key reused', () => encipherIso4PinBlock(pinKey, '1234', '1234567890123456789')),
     bench('primitives', 'HMAC-SHA-256, 28-byte message', () => generateMac('HMAC_SHA256', jefe, wdyw)),
   ];
+  deriver.dispose();
+  return rows;
 }

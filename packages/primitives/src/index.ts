@@ -66,6 +66,7 @@ export {
   aesKsnCounter,
   type AesDukptWorkingKeyOptions,
 } from './dukpt/aes-dukpt.js';
+export { AesDukptDeriver } from './dukpt/aes-dukpt-deriver.js';
 export { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm } from './dukpt/aws-initial-key.js';
 export {
   CardVerificationKey,

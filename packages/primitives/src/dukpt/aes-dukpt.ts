@@ -8,6 +8,7 @@ import {
   type AesDukptKeyUsage,
   aesDerivationKeyType,
 } from './aes-dukpt-facts.js';
+import { AesDukptWalk, derivationIdWord } from './aes-dukpt-walk.js';
 import { KSN_SCHEMES, type KsnInput, ksnBytes, ksnCounter, parseAesKsn } from './ksn.js';
 
 /**
@@ -86,24 +87,12 @@ export function aesDukptInitialKey(bdk: Uint8Array | AesDukptBdk, initialKeyId: 
  * with counter 0x1FFFF (17 one-bits); use `aesDukptTransactionKeyFromInitialKey` instead.
  */
 export function aesDukptBitWalk(initialKey: Uint8Array, ksn12: Uint8Array, counter: number): Uint8Array {
-  const type = aesDerivationKeyType(initialKey.length, 'initialKey');
-  const tail = new Uint8Array(8);
-  tail.set(ksn12.subarray(4, 8), 0); // derivation ID
-  let key: Uint8Array = initialKey.slice();
-  let working = 0;
-  for (let mask = 0x80000000; mask !== 0; mask >>>= 1) {
-    if ((counter & mask) === 0) continue;
-    working = (working | mask) >>> 0;
-    tail[4] = working >>> 24;
-    tail[5] = (working >>> 16) & 0xff;
-    tail[6] = (working >>> 8) & 0xff;
-    tail[7] = working & 0xff;
-    const dd = derivationData(AES_DUKPT_KEY_USAGES.KEY_DERIVATION, type, tail, 0);
-    const next = deriveKey(new AesCipher(key), dd, AES_DUKPT_KEY_TYPES[type].bits);
-    key.fill(0);
-    key = next;
+  const walk = new AesDukptWalk(initialKey, aesDerivationKeyType(initialKey.length, 'initialKey'), derivationIdWord(ksn12), false);
+  try {
+    return walk.transactionKey(counter);
+  } finally {
+    walk.wipe();
   }
-  return key;
 }
 
 /** Intermediate derivation ("transaction") key for the KSN's counter (validated: 1..0xFFFF0000, ≤ 16 one-bits). */
@@ -140,7 +129,11 @@ export function aesDukptWorkingKeyFromTransactionKey(
   return workingKey(new AesCipher(transactionKey), aesDerivationKeyType(transactionKey.length), k, options);
 }
 
-function workingKey(txn: AesCipher, txnType: AesDukptKeyType, ksn12: Uint8Array, options: AesDukptWorkingKeyOptions): Uint8Array {
+/** Validates a working-key request against the deriving key's type (usage, key type, 6.1.3 strength rule). */
+export function resolveWorkingKeyOptions(
+  options: AesDukptWorkingKeyOptions,
+  txnType: AesDukptKeyType,
+): { usage: number; type: AesDukptKeyType } {
   const usage = AES_DUKPT_KEY_USAGES[options.usage];
   if (usage === undefined || options.usage === 'KEY_DERIVATION_INITIAL_KEY') {
     throw new RangeError(`"usage" expected a working-key usage of X9.24-3:2017, got ${String(options.usage)}`);
@@ -154,20 +147,28 @@ function workingKey(txn: AesCipher, txnType: AesDukptKeyType, ksn12: Uint8Array,
       field: 'keyType',
     });
   }
+  return { usage, type };
+}
+
+function workingKey(txn: AesCipher, txnType: AesDukptKeyType, ksn12: Uint8Array, options: AesDukptWorkingKeyOptions): Uint8Array {
+  const { usage, type } = resolveWorkingKeyOptions(options, txnType);
   const dd = derivationData(usage, type, ksn12, 4); // derivation ID ‖ counter = KSN bytes 4..11
-  return deriveKey(txn, dd, facts.bits);
+  return deriveKey(txn, dd, AES_DUKPT_KEY_TYPES[type].bits);
 }
 
 /** A working key from the BDK and a KSN (24 hex; counter validated). */
 export function aesDukptWorkingKey(bdk: Uint8Array | AesDukptBdk, ksn: KsnInput, options: AesDukptWorkingKeyOptions): Uint8Array {
   const p = preparedBdk(bdk);
   const { ksn: k, counter } = parseAesKsn(ksn);
+  const { usage, type } = resolveWorkingKeyOptions(options, p.keyType);
   const ik = aesDukptInitialKey(p, k.subarray(0, 8));
-  const txn = aesDukptBitWalk(ik, k, counter);
+  const walk = new AesDukptWalk(ik, p.keyType, derivationIdWord(k), false);
   ik.fill(0);
-  const key = workingKey(new AesCipher(txn), p.keyType, k, options);
-  txn.fill(0);
-  return key;
+  try {
+    return walk.workingKey(counter, usage, type);
+  } finally {
+    walk.wipe();
+  }
 }
 
 /** The counter of an AES KSN, unvalidated (for callers that report it). */
