@@ -1,14 +1,12 @@
-import { GcmKeyVault, type KeyVault } from './key-vault.js';
+import { tr31HeaderFieldsFromAws, unwrapTr31, wrapTr31 } from '@paycrypt/keyblock';
+import type { KeyVault } from './key-vault.js';
+import { Tr31KeyVault } from './tr31-vault.js';
 
 /**
- * The vault used by the emulator for a given LMK.
- *
- * Interim: AES-256-GCM (GcmKeyVault). @paycrypt/keyblock does not export wrapTr31/unwrapTr31 yet;
- * when it does, this becomes (and nothing else changes; `G1:` blobs already stored stay readable):
- *
- *   import { tr31HeaderFieldsFromAws, unwrapTr31, wrapTr31 } from '@paycrypt/keyblock';
- *   return new Tr31KeyVault(lmk, { wrapTr31, unwrapTr31, tr31HeaderFieldsFromAws });
+ * The vault used by the emulator for a given LMK: symmetric keys as TR-31 / X9.143 version D
+ * key blocks under the AES-256 LMK (tr31-vault.ts), private keys AES-256-GCM sealed. A store
+ * written by the earlier GCM-only vault stays readable: `G1:` blobs are still opened.
  */
 export function createKeyVault(lmk: Uint8Array): KeyVault {
-  return new GcmKeyVault(lmk);
+  return new Tr31KeyVault(lmk, { wrapTr31, unwrapTr31, tr31HeaderFieldsFromAws });
 }

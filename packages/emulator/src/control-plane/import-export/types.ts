@@ -21,4 +21,9 @@ export interface ExportPayload {
     readonly keyVersion: string;
     readonly exportability: string;
   };
+  /**
+   * True when `key` is a DUKPT initial key derived from the BDK (ExportDukptInitialKey): its
+   * KCV then uses the default method of `keyAlgorithm`, not the BDK's KeyCheckValueAlgorithm.
+   */
+  readonly dukptInitialKey?: boolean;
 }
