@@ -1,11 +1,156 @@
-import type { ImportKeyInput, ImportKeyOutput, RootCertificatePublicKey, TrustedCertificatePublicKey } from '@aws-sdk/client-payment-cryptography';
+import type { ImportKeyInput, ImportKeyOutput, KeyAttributes, RootCertificatePublicKey, TrustedCertificatePublicKey } from '@aws-sdk/client-payment-cryptography';
+import { Certificate, Tr34Error, verifyCertificateChain } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
-import { notImplementedError } from '../../core/errors.js';
+import { validationError } from '../../core/errors.js';
+import { requireUsable, resolveKey } from '../../state/keys.js';
+import type { KeyRecord } from '../../state/records.js';
+import { MODE_NAMES, modesText, type ModeName } from '../key-attributes.js';
+import { createKeyRecord } from '../key-factory.js';
+import { keyView } from '../key-view.js';
+import { checkTags } from '../tags.js';
 
-export async function importRootCertificate(_ctx: RequestContext, _input: ImportKeyInput, _m: RootCertificatePublicKey): Promise<ImportKeyOutput> {
-  throw notImplementedError('ImportKey');
+/**
+ * ImportKey with RootCertificatePublicKey / TrustedCertificatePublicKey (aws-api.md §10.6,
+ * tr34.md §9), and the lookup of an imported CA for the TR-34 and key-cryptogram flows.
+ *
+ * Checks are lenient like AWS (tr34.md §9): signatures, chains and validity dates are checked;
+ * key-usage purity is not (a root with every keyUsage bit is accepted).
+ * NOTE: only RSA certificates are accepted (the @paycrypt/tr34 certificate parser is RSA-only);
+ * an ECC root or trusted certificate is refused with ValidationException.
+ * NOTE: imported certificates are Exportable false (AWS's example omits the field).
+ */
+
+const SIGNATURE_USAGE = 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE';
+
+/**
+ * Modes of use a trusted (leaf or intermediate) public key may be imported with, per KeyUsage:
+ * the public half of the CreateKey combinations. NOTE: AWS does not publish this table.
+ */
+const PUBLIC_KEY_MODES: Readonly<Record<string, readonly (readonly ModeName[])[]>> = {
+  TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE: [['Verify']],
+  TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION: [['Encrypt', 'Wrap'], ['Encrypt']],
+  TR31_K2_TR34_ASYMMETRIC_KEY: [['Encrypt', 'Wrap'], ['Encrypt']],
+};
+
+function sameModes(given: KeyAttributes['KeyModesOfUse'], want: readonly ModeName[]): boolean {
+  return MODE_NAMES.every((n) => (given?.[n] === true) === want.includes(n));
 }
 
-export async function importTrustedCertificate(_ctx: RequestContext, _input: ImportKeyInput, _m: TrustedCertificatePublicKey): Promise<ImportKeyOutput> {
-  throw notImplementedError('ImportKey');
+function parseCertificate(text: string, field: string): Certificate {
+  try {
+    return Certificate.parse(text);
+  } catch (e) {
+    if (e instanceof Tr34Error) throw validationError(`${field} is not a valid RSA X.509 certificate (base64 of PEM): ${e.message}`);
+    throw e;
+  }
+}
+
+function checkDates(cert: Certificate, ctx: RequestContext, field: string): void {
+  if (ctx.now < cert.notBefore.getTime()) throw validationError(`${field} is not valid yet (notBefore ${cert.notBefore.toISOString()})`);
+  if (ctx.now > cert.notAfter.getTime()) throw validationError(`${field} has expired (notAfter ${cert.notAfter.toISOString()})`);
+}
+
+function checkAlgorithm(attrs: KeyAttributes, cert: Certificate, field: string): void {
+  const actual = `RSA_${cert.publicKey.bits}`;
+  if (attrs.KeyAlgorithm !== actual) throw validationError(`KeyAlgorithm ${attrs.KeyAlgorithm} does not match the key of ${field} (${actual})`);
+}
+
+function checkPublicKeyClass(attrs: KeyAttributes): void {
+  if (attrs.KeyClass !== 'PUBLIC_KEY') throw validationError(`KeyClass must be PUBLIC_KEY for an imported certificate, got ${attrs.KeyClass}`);
+}
+
+async function importPublicKey(ctx: RequestContext, input: ImportKeyInput, attrs: KeyAttributes, cert: Certificate, chain?: string): Promise<ImportKeyOutput> {
+  const rec = await createKeyRecord(ctx, ctx.state, {
+    keyUsage: attrs.KeyUsage!,
+    keyClass: 'PUBLIC_KEY',
+    keyAlgorithm: attrs.KeyAlgorithm!,
+    modes: attrs.KeyModesOfUse ?? {},
+    exportable: false,
+    enabled: input.Enabled ?? true,
+    origin: 'EXTERNAL',
+    kcvAlgorithm: input.KeyCheckValueAlgorithm,
+    tags: checkTags(input.Tags),
+    material: { kind: 'public', publicKeySpki: cert.publicKey.spki, certificate: cert.toAwsBase64(), ...(chain === undefined ? {} : { certificateChain: chain }) },
+  });
+  return { Key: keyView(rec) };
+}
+
+export async function importRootCertificate(ctx: RequestContext, input: ImportKeyInput, m: RootCertificatePublicKey): Promise<ImportKeyOutput> {
+  const attrs = m.KeyAttributes!;
+  const field = 'PublicKeyCertificate';
+  checkPublicKeyClass(attrs);
+  if (attrs.KeyUsage !== SIGNATURE_USAGE) throw validationError(`KeyUsage must be ${SIGNATURE_USAGE} for a root certificate, got ${attrs.KeyUsage}`);
+  if (!sameModes(attrs.KeyModesOfUse, ['Verify'])) {
+    throw validationError(`KeyModesOfUse must be {Verify} for a root certificate, got ${modesText(attrs.KeyModesOfUse ?? {})}`);
+  }
+  const cert = parseCertificate(m.PublicKeyCertificate!, field);
+  checkAlgorithm(attrs, cert, field);
+  if (!cert.isSelfIssued || !(await cert.isSignedBy(cert))) throw validationError(`${field} is not a self-signed root certificate`);
+  if (cert.isCa === false) throw validationError(`${field} is not a CA certificate (basicConstraints cA is false)`);
+  checkDates(cert, ctx, field);
+  return importPublicKey(ctx, input, attrs, cert);
+}
+
+export async function importTrustedCertificate(ctx: RequestContext, input: ImportKeyInput, m: TrustedCertificatePublicKey): Promise<ImportKeyOutput> {
+  const attrs = m.KeyAttributes!;
+  const field = 'PublicKeyCertificate';
+  checkPublicKeyClass(attrs);
+  const modes = PUBLIC_KEY_MODES[attrs.KeyUsage!];
+  if (modes === undefined) throw validationError(`KeyUsage ${attrs.KeyUsage} cannot be used for an imported public key; valid: ${Object.keys(PUBLIC_KEY_MODES).join(', ')}`);
+  if (!modes.some((set) => sameModes(attrs.KeyModesOfUse, set))) {
+    throw validationError(
+      `KeyModesOfUse ${modesText(attrs.KeyModesOfUse ?? {})} is not valid for a ${attrs.KeyUsage} public key; valid: ${modes.map((s) => `{${s.join(', ')}}`).join(' or ')}`,
+    );
+  }
+  const ca = await resolveCaCertificate(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
+  const cert = parseCertificate(m.PublicKeyCertificate!, field);
+  checkAlgorithm(attrs, cert, field);
+  await requireChain(ctx, cert, ca, field);
+  return importPublicKey(ctx, input, attrs, cert, ca.record.certificate);
+}
+
+// ---- imported CAs, for TR-34 and key cryptograms --------------------------------------------
+
+export interface ImportedCa {
+  readonly record: KeyRecord;
+  readonly certificate: Certificate;
+}
+
+/** Parsed certificates of imported CA keys (Certificate objects cache verified signatures). */
+const parsed = new WeakMap<KeyRecord, { text: string; certificate: Certificate }>();
+
+/**
+ * `CertificateAuthorityPublicKeyIdentifier` → the imported CA certificate: a key imported as
+ * RootCertificatePublicKey (or a TrustedCertificatePublicKey used as an intermediate CA),
+ * KeyClass PUBLIC_KEY, KeyUsage S0, enabled. Its certificate is the trust anchor of the chain
+ * check (it was verified against its own root when it was imported).
+ */
+export async function resolveCaCertificate(ctx: RequestContext, identifier: string): Promise<ImportedCa> {
+  const record = await resolveKey(ctx, identifier);
+  if (record.keyClass !== 'PUBLIC_KEY' || record.certificate === undefined) {
+    throw validationError(`CertificateAuthorityPublicKeyIdentifier ${record.keyArn} is not an imported certificate (KeyClass ${record.keyClass})`);
+  }
+  if (record.keyUsage !== SIGNATURE_USAGE) {
+    throw validationError(`CertificateAuthorityPublicKeyIdentifier ${record.keyArn} has KeyUsage ${record.keyUsage}, not ${SIGNATURE_USAGE}`);
+  }
+  requireUsable(record);
+  let p = parsed.get(record);
+  if (p === undefined || p.text !== record.certificate) {
+    p = { text: record.certificate, certificate: Certificate.parse(record.certificate) };
+    parsed.set(record, p);
+  }
+  return { record, certificate: p.certificate };
+}
+
+/**
+ * `cert` must chain to the imported CA (signature, validity at the request time, issuer is a
+ * CA). Certificates are public: the message says which check failed.
+ */
+export async function requireChain(ctx: RequestContext, cert: Certificate, ca: ImportedCa, field: string): Promise<void> {
+  try {
+    await verifyCertificateChain(cert, { trustAnchors: [ca.certificate], at: new Date(ctx.now) });
+  } catch (e) {
+    if (e instanceof Tr34Error) throw validationError(`${field} does not chain to the certificate authority ${ca.record.keyArn}: ${e.message}`);
+    throw e;
+  }
 }

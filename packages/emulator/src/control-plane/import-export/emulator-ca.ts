@@ -1,0 +1,99 @@
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Certificate, RsaPrivateKey, createCaCertificate, issueCertificate, type RsaModulusBits } from '@paycrypt/tr34';
+import type { RequestContext } from '../../core/context.js';
+import type { RegionState } from '../../state/region-state.js';
+
+/**
+ * The emulator's certificate authority, one per account × region (tr34.md §9): an RSA-4096 key
+ * and a self-signed sha512WithRSAEncryption root, valid 10 years. It certifies the wrapping
+ * (KRD) certificates of GetParametersForImport, the signing (KDH) certificates of
+ * GetParametersForExport and the key certificates of GetPublicKeyCertificate; its certificate
+ * is the `…CertificateChain` of each answer.
+ *
+ * RSA-4096 generation takes 1–2 s on this machine: the CA is generated once per RegionState,
+ * asynchronously (libuv thread pool), on first use, and the promise is cached so concurrent
+ * first requests share it.
+ *
+ * NOTE: the CA (like the import/export tokens, tokens.ts) lives in memory only, in a WeakMap
+ * keyed by the RegionState: it is not persisted with --data-dir, so a restarted emulator has a
+ * new CA, and tokens and certificates handed out before the restart are no longer honoured.
+ * NOTE: the real CA's subject name and extensions are not published; these are our own.
+ */
+export interface EmulatorCa {
+  readonly certificate: Certificate;
+  readonly privateKey: RsaPrivateKey;
+  /** base64 of the PEM of `certificate` (the API's certificate form) */
+  readonly awsCertificate: string;
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+const CA_VALIDITY_DAYS = 3650;
+
+const cas = new WeakMap<RegionState, Promise<EmulatorCa>>();
+
+/** A fresh RSA key pair (e = 65537), generated off the event loop. */
+export async function newRsaKey(bits: RsaModulusBits): Promise<RsaPrivateKey> {
+  const { privateKey } = await generateKeyPairAsync('rsa', {
+    modulusLength: bits,
+    publicExponent: 0x10001,
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+  });
+  return RsaPrivateKey.fromPkcs8(new Uint8Array(privateKey));
+}
+
+async function createCa(state: RegionState, now: number): Promise<EmulatorCa> {
+  const privateKey = await newRsaKey(4096);
+  const certificate = await createCaCertificate({
+    privateKey,
+    subject: {
+      commonName: `Payment Cryptography emulator CA ${state.region}`,
+      organizationalUnit: state.accountId,
+      organization: 'paycrypt emulator',
+    },
+    notBefore: new Date(now),
+    validityDays: CA_VALIDITY_DAYS,
+    signatureHash: 'SHA-512',
+  });
+  return { certificate, privateKey, awsCertificate: certificate.toAwsBase64() };
+}
+
+/** The CA of the request's account × region, created on first use. */
+export function emulatorCa(ctx: RequestContext): Promise<EmulatorCa> {
+  let ca = cas.get(ctx.state);
+  if (ca === undefined) {
+    ca = createCa(ctx.state, ctx.now);
+    cas.set(ctx.state, ca);
+    // a failed generation is not cached: the next request tries again
+    ca.catch(() => {
+      if (cas.get(ctx.state) === ca) cas.delete(ctx.state);
+    });
+  }
+  return ca;
+}
+
+/** A wrapping (KRD, keyEncipherment) or signing (KDH, digitalSignature) certificate for a token. */
+export async function issueTokenCertificate(
+  ctx: RequestContext,
+  ca: EmulatorCa,
+  kind: 'import' | 'export',
+  token: string,
+  key: RsaPrivateKey,
+  validityDays: number,
+): Promise<Certificate> {
+  return issueCertificate({
+    profile: kind === 'import' ? 'keyTransport' : 'signing',
+    subject: {
+      commonName: kind === 'import' ? `Import wrapping key ${token}` : `Export signing key ${token}`,
+      organizationalUnit: ctx.accountId,
+      organization: 'paycrypt emulator',
+    },
+    publicKey: key.publicKey,
+    issuer: { certificate: ca.certificate, privateKey: ca.privateKey },
+    notBefore: new Date(ctx.now),
+    validityDays,
+    signatureHash: 'SHA-512',
+  });
+}
