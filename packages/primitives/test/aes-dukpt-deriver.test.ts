@@ -17,6 +17,7 @@ import {
   type AesDukptKeyUsage,
 } from '../src/index.js';
 import { aesSboxForTest, encryptWords, expandKeyWords, scheduleWords } from '../src/dukpt/aes-words.js';
+import { scratchWalkersWipedForTest } from '../src/dukpt/aes-dukpt-walk.js';
 import { loadVectors } from './vectors.js';
 
 const h = hexToBytes;
@@ -176,6 +177,21 @@ describe('AesDukptDeriver and aesDukptWorkingKey against a node:crypto reference
       n++;
     }
     d.dispose();
+  });
+});
+
+describe('stateless functions leave no key behind', () => {
+  it('the reusable scratch buffers are zero after each call, also after a refused request', () => {
+    for (const len of [16, 24, 32]) {
+      const bdk = randomBytes(len);
+      expect(aesDukptWorkingKey(bdk, '1234567890123456000F0F0F', { usage: 'PIN_ENCRYPTION' })).toHaveLength(len);
+      expect(scratchWalkersWipedForTest()).toBe(true);
+      aesDukptTransactionKey(bdk, '1234567890123456000F0F0F');
+      expect(scratchWalkersWipedForTest()).toBe(true);
+    }
+    // the strength check runs before any key is loaded
+    expect(() => aesDukptWorkingKey(randomBytes(16), '123456789012345600000001', { usage: 'PIN_ENCRYPTION', keyType: 'AES256' })).toThrow(/stronger/);
+    expect(scratchWalkersWipedForTest()).toBe(true);
   });
 });
 

@@ -27,7 +27,7 @@ export class AesDukptWalk {
   #depth = 0;
   readonly #caching: boolean;
   /** Derivation ID (KSN bytes 4..7) as a little-endian word. */
-  readonly #derivationId: number;
+  #derivationId: number;
   readonly #ddKdWord1: number;
 
   constructor(initialKey: Uint8Array, type: 'AES128' | 'AES192' | 'AES256', derivationId: number, caching: boolean) {
@@ -41,6 +41,14 @@ export class AesDukptWalk {
     this.#derivationId = derivationId;
     const f = AES_DUKPT_KEY_TYPES[type];
     this.#ddKdWord1 = ddWord1(f.algorithm, f.bits);
+  }
+
+  /** Loads another initial key of the same type (for the reusable scratch walkers below). */
+  load(initialKey: Uint8Array, derivationId: number): this {
+    bytesToWordsLE(initialKey, 0, this.nk, this.#ik);
+    this.#derivationId = derivationId;
+    this.#depth = 0;
+    return this;
   }
 
   /**
@@ -113,6 +121,11 @@ export class AesDukptWalk {
     return bytes;
   }
 
+  /** True when every key buffer is zero (tests check that wipe() left nothing behind). */
+  isWiped(): boolean {
+    return [this.#ik, this.#xk, this.#pathKeys].every((a) => a.every((w) => w === 0)) && this.#depth === 0;
+  }
+
   /** Zeroes every key this object holds. */
   wipe(): void {
     this.#ik.fill(0);
@@ -121,6 +134,24 @@ export class AesDukptWalk {
     this.#pathCounters.fill(0);
     this.#depth = 0;
   }
+}
+
+const scratch: Partial<Record<'AES128' | 'AES192' | 'AES256', AesDukptWalk>> = {};
+
+/**
+ * A non-caching walker for one stateless call, loaded with `initialKey`: one per key type,
+ * reused across calls to avoid allocating buffers each time. The caller MUST `wipe()` it before
+ * returning (in a `finally`), so no key outlives the call. Calls are synchronous, so a walker
+ * is never in use twice at once.
+ */
+export function scratchWalk(initialKey: Uint8Array, type: 'AES128' | 'AES192' | 'AES256', derivationId: number): AesDukptWalk {
+  const w = (scratch[type] ??= new AesDukptWalk(new Uint8Array(initialKey.length), type, 0, false));
+  return w.load(initialKey, derivationId);
+}
+
+/** For tests: whether every scratch walker created so far holds only zeros. */
+export function scratchWalkersWipedForTest(): boolean {
+  return Object.values(scratch).every((w) => w.isWiped());
 }
 
 function ddWord0(usage: number, blockCounter: number): number {

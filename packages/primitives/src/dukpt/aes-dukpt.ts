@@ -8,7 +8,7 @@ import {
   type AesDukptKeyUsage,
   aesDerivationKeyType,
 } from './aes-dukpt-facts.js';
-import { AesDukptWalk, derivationIdWord } from './aes-dukpt-walk.js';
+import { derivationIdWord, scratchWalk } from './aes-dukpt-walk.js';
 import { KSN_SCHEMES, type KsnInput, ksnBytes, ksnCounter, parseAesKsn } from './ksn.js';
 
 /**
@@ -87,7 +87,7 @@ export function aesDukptInitialKey(bdk: Uint8Array | AesDukptBdk, initialKeyId: 
  * with counter 0x1FFFF (17 one-bits); use `aesDukptTransactionKeyFromInitialKey` instead.
  */
 export function aesDukptBitWalk(initialKey: Uint8Array, ksn12: Uint8Array, counter: number): Uint8Array {
-  const walk = new AesDukptWalk(initialKey, aesDerivationKeyType(initialKey.length, 'initialKey'), derivationIdWord(ksn12), false);
+  const walk = scratchWalk(initialKey, aesDerivationKeyType(initialKey.length, 'initialKey'), derivationIdWord(ksn12));
   try {
     return walk.transactionKey(counter);
   } finally {
@@ -162,7 +162,7 @@ export function aesDukptWorkingKey(bdk: Uint8Array | AesDukptBdk, ksn: KsnInput,
   const { ksn: k, counter } = parseAesKsn(ksn);
   const { usage, type } = resolveWorkingKeyOptions(options, p.keyType);
   const ik = aesDukptInitialKey(p, k.subarray(0, 8));
-  const walk = new AesDukptWalk(ik, p.keyType, derivationIdWord(k), false);
+  const walk = scratchWalk(ik, p.keyType, derivationIdWord(k));
   ik.fill(0);
   try {
     return walk.workingKey(counter, usage, type);

@@ -49,6 +49,10 @@ export function scheduleWords(nk: number): number {
  * so pass `xk.subarray(0, scheduleWords(nk))` or a buffer of the exact length.
  */
 export function expandKeyWords(key: Uint32Array, keyOff: number, nk: number, xk: Uint32Array): void {
+  if (nk === 4) {
+    expandKey128(key, keyOff, xk);
+    return;
+  }
   for (let i = 0; i < nk; i++) xk[i] = key[keyOff + i]!;
   const n = scheduleWords(nk);
   // one round-constant group of nk words at a time (no i % nk per word)
@@ -59,6 +63,28 @@ export function expandKeyWords(key: Uint32Array, keyOff: number, nk: number, xk:
       const t = xk[i + j - 1]!;
       xk[i + j] = xk[i + j - nk]! ^ (nk === 8 && j === 4 ? subWord(t) : t);
     }
+  }
+}
+
+/** AES-128 (the common DUKPT case), one round constant per 4 words, unrolled. */
+function expandKey128(key: Uint32Array, keyOff: number, xk: Uint32Array): void {
+  let w0 = key[keyOff]!;
+  let w1 = key[keyOff + 1]!;
+  let w2 = key[keyOff + 2]!;
+  let w3 = key[keyOff + 3]!;
+  xk[0] = w0;
+  xk[1] = w1;
+  xk[2] = w2;
+  xk[3] = w3;
+  for (let r = 0, i = 4; r < 10; r++, i += 4) {
+    w0 ^= subWord((w3 >>> 8) | (w3 << 24)) ^ RCON[r]!;
+    w1 ^= w0;
+    w2 ^= w1;
+    w3 ^= w2;
+    xk[i] = w0;
+    xk[i + 1] = w1;
+    xk[i + 2] = w2;
+    xk[i + 3] = w3;
   }
 }
 
