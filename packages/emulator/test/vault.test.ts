@@ -1,0 +1,81 @@
+import { CreateKeyCommand, ExportKeyCommand, GetKeyCommand } from '@aws-sdk/client-payment-cryptography';
+import { parseTr31, unwrapTr31 } from '@paycrypt/keyblock';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Emulator } from '../src/index.js';
+import { GcmKeyVault, VaultError } from '../src/store/key-vault.js';
+import { createKeyVault } from '../src/store/vault-factory.js';
+import { harness } from './helpers.js';
+import { clearKeyOf, createSymmetric, KEK_MODES, nodeHmacKcv, nodeKcv } from './tr31-kit.js';
+
+const LMK = new Uint8Array(Buffer.from('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F', 'hex'));
+
+function sealedOf(em: Emulator, arn: string): string {
+  return em.services.states.get(em.services.defaultAccountId, 'us-east-1').keys.get(arn.slice(arn.lastIndexOf('/') + 1))!.sealed!;
+}
+
+describe('key vault: TR-31 version D blocks under the LMK', () => {
+  it('seals symmetric keys as D blocks (storage context) that open with @paycrypt/keyblock and the LMK', async () => {
+    const h = await harness('in-process', { lmk: LMK });
+    const cases = [
+      ['TR31_K0_KEY_ENCRYPTION_KEY', 'AES_256', KEK_MODES, 'K0', 'A', (k: Uint8Array) => nodeKcv(k, 'AES', 'CMAC')],
+      ['TR31_C0_CARD_VERIFICATION_KEY', 'TDES_2KEY', { Generate: true, Verify: true }, 'C0', 'T', (k: Uint8Array) => nodeKcv(k, 'TDES', 'ANSI_X9_24')],
+      ['TR31_M7_HMAC_KEY', 'HMAC_SHA256', { Generate: true }, 'M7', 'H', (k: Uint8Array) => nodeHmacKcv(k, 'sha256')],
+    ] as const;
+    for (const [usage, alg, modes, code, letter, kcvOf] of cases) {
+      const key = await createSymmetric(h.client, usage, alg, modes, false);
+      const sealed = sealedOf(h.emulator, key.arn);
+      const header = parseTr31(sealed);
+      expect([header.version, header.keyUsage, header.algorithm, header.exportability, header.keyContext]).toEqual(['D', code, letter, 'N', '1']);
+      expect(kcvOf(unwrapTr31(LMK, sealed).key)).toBe(key.kcv);
+    }
+    // a key pair's private key stays AES-256-GCM sealed
+    const pair = (
+      await h.client.send(
+        new CreateKeyCommand({ Exportable: false, KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'ASYMMETRIC_KEY_PAIR', KeyAlgorithm: 'RSA_2048', KeyModesOfUse: { Sign: true } } }),
+      )
+    ).Key!;
+    expect(sealedOf(h.emulator, pair.KeyArn!).startsWith('G1:')).toBe(true);
+    await h.close();
+  });
+
+  it('refuses a block re-attached to a key with other attributes, or opened under another LMK', () => {
+    const vault = createKeyVault(LMK);
+    const key = new Uint8Array(16).fill(0x5a);
+    const binding = { keyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', keyAlgorithm: 'TDES_2KEY', keyClass: 'SYMMETRIC_KEY', exportable: true };
+    const sealed = vault.seal(key, binding);
+    expect(vault.unseal(sealed, binding)).toEqual(key);
+    expect(() => vault.unseal(sealed, { ...binding, keyUsage: 'TR31_P0_PIN_ENCRYPTION_KEY' })).toThrow(VaultError);
+    expect(() => vault.unseal(sealed, { ...binding, exportable: false })).toThrow(VaultError);
+    expect(() => vault.unseal(sealed, { ...binding, keyAlgorithm: 'AES_128' })).toThrow(VaultError);
+    expect(() => createKeyVault(new Uint8Array(32)).unseal(sealed, binding)).toThrow(VaultError);
+  });
+
+  it('a data directory written with the earlier G1: (AES-GCM) blobs stays readable, and exports', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-vault-')), 'data');
+    // the earlier vault, put in place of the current one (services is a plain object)
+    const old = await Emulator.open({ dataDir, lmk: LMK });
+    (old.services as { vault: unknown }).vault = new GcmKeyVault(LMK);
+    const h1 = await harness('in-process', {}, old);
+    const kek = await createSymmetric(h1.client, 'TR31_K0_KEY_ENCRYPTION_KEY', 'AES_256', KEK_MODES);
+    const cvk = await createSymmetric(h1.client, 'TR31_C0_CARD_VERIFICATION_KEY', 'TDES_2KEY', { Generate: true, Verify: true });
+    const kekClear = clearKeyOf(h1.emulator, kek.arn);
+    await h1.close();
+    const files = readdirSync(join(dataDir), { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    const texts = files.map((d) => readFileSync(join(d.parentPath, d.name), 'utf8'));
+    expect(texts.filter((t) => t.includes('"G1:')).length).toBe(2);
+
+    const h2 = await harness('in-process', {}, await Emulator.open({ dataDir, lmk: LMK }));
+    expect(h2.emulator.services.vault.format).toBe('tr31-d');
+    expect((await h2.client.send(new GetKeyCommand({ KeyIdentifier: cvk.arn }))).Key!.KeyCheckValue).toBe(cvk.kcv);
+    const block = (await h2.client.send(new ExportKeyCommand({ ExportKeyIdentifier: cvk.arn, KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: kek.arn } } })))
+      .WrappedKey!.KeyMaterial!;
+    expect(nodeKcv(unwrapTr31(kekClear, block).key, 'TDES', 'ANSI_X9_24')).toBe(cvk.kcv);
+    // new keys in the same store are TR-31 blocks
+    const fresh = await createSymmetric(h2.client, 'TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY', 'AES_128', KEK_MODES);
+    expect(sealedOf(h2.emulator, fresh.arn)[0]).toBe('D');
+    await h2.close();
+  });
+});
