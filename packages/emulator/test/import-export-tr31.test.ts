@@ -1,4 +1,4 @@
-import { ExportKeyCommand, GetKeyCommand, ImportKeyCommand, ListTagsForResourceCommand, type PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { ExportKeyCommand, GetKeyCommand, ImportKeyCommand, ListTagsForResourceCommand, StopKeyUsageCommand, type PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
 import { MAC_FAILURE_MESSAGE, parseTr31, unwrapTr31, wrapTr31 } from '@paycrypt/keyblock';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -213,6 +213,9 @@ describe('TR-31 import and export (in-process)', () => {
     expect((await exportTr31(h.client, cvk.arn, wrapOnly.arn)).WrappedKey!.KeyMaterial![0]).toBe('D');
     const missing = await failure(() => exportTr31(h.client, cvk.arn, 'alias/no-such-kek'));
     expect(missing.name).toBe('ResourceNotFoundException');
+    await h.client.send(new StopKeyUsageCommand({ KeyIdentifier: unwrapOnly.arn }));
+    const disabled = await failure(() => importTr31(h.client, unwrapOnly.arn, block));
+    expect([disabled.name, disabled.message]).toEqual(['ValidationException', expect.stringMatching(/is disabled/)]);
   });
 
   it('a tampered block or a wrong KEK is one opaque ValidationException; nothing secret in the message', async () => {
