@@ -121,3 +121,8 @@ export { HMAC_HASHES, hmacSha, type HmacHash } from './mac/hmac.js';
 export { MAC_ALGORITHMS, generateMac, verifyMac, type MacAlgorithm, type MacOptions } from './mac/mac.js';
 export { deriveIccMasterKeyOptionA, adjustOddParity } from './card-validation/emv-master-key.js';
 export { cvc3FromIccKey, generateCvc3, verifyCvc3, type Cvc3Input } from './card-validation/dynamic-cvc3.js';
+export {
+  AWS_CARD_VALIDATION_ATTRIBUTES,
+  type AwsCardValidationAttribute,
+  type AwsCardValidationAttributeFacts,
+} from './card-validation/aws-attributes.js';

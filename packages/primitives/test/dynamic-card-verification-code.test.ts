@@ -1,7 +1,7 @@
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiToBytes, bytesToHex, deriveIccMasterKeyOptionA, generateCvc3, hexToBytes, verifyCvc3 } from '../src/index.js';
+import { AWS_CARD_VALIDATION_ATTRIBUTES, asciiToBytes, bytesToHex, deriveIccMasterKeyOptionA, generateCvc3, hexToBytes, verifyCvc3 } from '../src/index.js';
 import { loadVectors } from './vectors.js';
 
 /**
@@ -54,5 +54,26 @@ describe('test-vectors/dynamic-card-verification-code.json (pyemv HSM tests)', (
     const card = { pan: i.pan!, panSequenceNumber: i.psn! };
     const value = generateCvc3(h(i.imk!), card, { trackData: h(asHex), unpredictableNumber: h(i.un!), atc: h(i.atc!) });
     expect(value.slice(-3)).toBe(v.expected.cvc3_last3);
+  });
+});
+
+describe('AWS_CARD_VALIDATION_ATTRIBUTES', () => {
+  it('lists the 8 members of the AWS CardGenerationAttributes / CardVerificationAttributes unions (service-2.json)', () => {
+    expect(Object.keys(AWS_CARD_VALIDATION_ATTRIBUTES).sort()).toEqual(
+      [
+        'AmexCardSecurityCodeVersion1',
+        'AmexCardSecurityCodeVersion2',
+        'CardHolderVerificationValue',
+        'CardVerificationValue1',
+        'CardVerificationValue2',
+        'DiscoverDynamicCardVerificationCode',
+        'DynamicCardVerificationCode',
+        'DynamicCardVerificationValue',
+      ].sort(),
+    );
+  });
+  it('marks as implemented exactly CVV, CVV2 and the dynamic CVC3', () => {
+    const done = Object.entries(AWS_CARD_VALIDATION_ATTRIBUTES).filter(([, f]) => f.implemented).map(([k]) => k);
+    expect(done.sort()).toEqual(['CardVerificationValue1', 'CardVerificationValue2', 'DynamicCardVerificationCode']);
   });
 });
