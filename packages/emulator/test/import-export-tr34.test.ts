@@ -47,6 +47,10 @@ interface TestPki {
   krd2048Key: RsaPrivateKey;
   krd3072: Certificate;
   krd3072Key: RsaPrivateKey;
+  /** an intermediate CA under `ca`, and a KDH it signed */
+  intermediate: Certificate;
+  subKdh: Certificate;
+  subKdhKey: RsaPrivateKey;
   /** signing certificate of a CA that is not imported */
   strangerKdh: Certificate;
   strangerKdhKey: RsaPrivateKey;
@@ -55,17 +59,20 @@ interface TestPki {
 /** Our side's PKI (the HSM of the AWS samples): RSA-2048 everywhere but the AES receiver. */
 async function testPki(): Promise<TestPki> {
   const notBefore = new Date(Date.now() - DAY);
-  const [caKp, kdhKp, krdKp, krd3Kp, otherCaKp, strangerKp] = await Promise.all([
+  const [caKp, kdhKp, krdKp, krd3Kp, otherCaKp, strangerKp, interKp, subKdhKp] = await Promise.all([
     generateRsaKeyPair(2048),
     generateRsaKeyPair(2048),
     generateRsaKeyPair(2048),
     generateRsaKeyPair(3072),
     generateRsaKeyPair(2048),
     generateRsaKeyPair(2048),
+    generateRsaKeyPair(2048),
+    generateRsaKeyPair(2048),
   ]);
   const ca = await createCaCertificate({ privateKey: caKp.privateKey, subject: { commonName: 'Test KDH CA', organization: 'paycrypt tests' }, notBefore });
   const otherCa = await createCaCertificate({ privateKey: otherCaKp.privateKey, subject: { commonName: 'Test KDH CA', organization: 'paycrypt tests' }, notBefore });
   const issuer = { certificate: ca, privateKey: caKp.privateKey };
+  const intermediate = await issueCertificate({ profile: 'ca', subject: { commonName: 'Test KDH sub-CA' }, publicKey: interKp.publicKey, issuer: { certificate: ca, privateKey: caKp.privateKey }, notBefore });
   const issue = (profile: 'signing' | 'keyTransport', cn: string, publicKey: typeof kdhKp.publicKey, by = issuer): Promise<Certificate> =>
     issueCertificate({ profile, subject: { commonName: cn }, publicKey, issuer: by, notBefore, validityDays: 365 });
   return {
@@ -77,6 +84,9 @@ async function testPki(): Promise<TestPki> {
     krd2048Key: krdKp.privateKey,
     krd3072: await issue('keyTransport', 'Test KRD 3072', krd3Kp.publicKey),
     krd3072Key: krd3Kp.privateKey,
+    intermediate,
+    subKdh: await issue('signing', 'Test KDH under the sub-CA', subKdhKp.publicKey, { certificate: intermediate, privateKey: interKp.privateKey }),
+    subKdhKey: subKdhKp.privateKey,
     strangerKdh: await issue('signing', 'Test KDH', strangerKp.publicKey, { certificate: otherCa, privateKey: otherCaKp.privateKey }),
     strangerKdhKey: strangerKp.privateKey,
   };
@@ -190,6 +200,26 @@ describe('TR-34 ImportKey / ExportKey through the SDK', () => {
   });
 
   describe('import', () => {
+    it('a KDH signed by an intermediate CA imported as trusted under the root chains to the root', async () => {
+      const sub = await client().send(
+        new ImportKeyCommand({
+          KeyMaterial: {
+            TrustedCertificatePublicKey: {
+              KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'PUBLIC_KEY', KeyAlgorithm: 'RSA_2048', KeyModesOfUse: { Verify: true } },
+              PublicKeyCertificate: pki.intermediate.toAwsBase64(),
+              CertificateAuthorityPublicKeyIdentifier: caArn,
+            },
+          },
+        }),
+      );
+      const { token, krd } = await importParameters();
+      const key = new Uint8Array(randomBytes(16));
+      const nonce = new Uint8Array(randomBytes(8));
+      const built = await buildTr34KeyBlock({ kdhCertificate: pki.subKdh, kdhPrivateKey: pki.subKdhKey, krdCertificate: krd, key, header: 'B9999K0TB00E0000', nonce });
+      expect((await importTr34(client(), { token, hex: built.hex, nonce, kdh: pki.subKdh })).Key!.KeyCheckValue).toBe(tdesKcv(key));
+      expect((await importTr34(client(), { token, hex: built.hex, nonce, kdh: pki.subKdh, ca: sub.Key!.KeyArn! })).Key!.KeyCheckValue).toBe(tdesKcv(key));
+    });
+
     it('two-pass TDES_2KEY K0: attributes from the header, KCV of the clear key', async () => {
       const { token, krd } = await importParameters();
       const key = new Uint8Array(randomBytes(16));

@@ -114,16 +114,52 @@ export async function importTrustedCertificate(ctx: RequestContext, input: Impor
 export interface ImportedCa {
   readonly record: KeyRecord;
   readonly certificate: Certificate;
+  /**
+   * CA certificates imported as TrustedCertificatePublicKey under this CA (directly or through
+   * another one): they may complete the path of a leaf signed by an intermediate CA.
+   */
+  readonly intermediates: readonly Certificate[];
 }
 
 /** Parsed certificates of imported CA keys (Certificate objects cache verified signatures). */
 const parsed = new WeakMap<KeyRecord, { text: string; certificate: Certificate }>();
 
+function parsedCertificate(record: KeyRecord & { certificate: string }): Certificate {
+  let p = parsed.get(record);
+  if (p === undefined || p.text !== record.certificate) {
+    p = { text: record.certificate, certificate: Certificate.parse(record.certificate) };
+    parsed.set(record, p);
+  }
+  return p.certificate;
+}
+
+const MAX_INTERMEDIATE_DEPTH = 4;
+
+/** Usable CA certificates imported under `root` (TrustedCertificatePublicKey records whose chain is it). */
+function importedIntermediates(ctx: RequestContext, root: KeyRecord & { certificate: string }): Certificate[] {
+  const out: Certificate[] = [];
+  let level = new Set([root.certificate]);
+  for (let depth = 0; depth < MAX_INTERMEDIATE_DEPTH && level.size > 0; depth++) {
+    const next = new Set<string>();
+    for (const k of ctx.state.keys.values()) {
+      if (k.keyClass !== 'PUBLIC_KEY' || k.certificate === undefined || k.certificateChain === undefined || !level.has(k.certificateChain)) continue;
+      if (k.state !== 'CREATE_COMPLETE' || !k.enabled || k.keyUsage !== SIGNATURE_USAGE) continue;
+      const cert = parsedCertificate(k as KeyRecord & { certificate: string });
+      if (cert.isCa !== true) continue;
+      out.push(cert);
+      next.add(k.certificate);
+    }
+    level = next;
+  }
+  return out;
+}
+
 /**
  * `CertificateAuthorityPublicKeyIdentifier` → the imported CA certificate: a key imported as
  * RootCertificatePublicKey (or a TrustedCertificatePublicKey used as an intermediate CA),
  * KeyClass PUBLIC_KEY, KeyUsage S0, enabled. Its certificate is the trust anchor of the chain
- * check (it was verified against its own root when it was imported).
+ * check (it was verified against its own root when it was imported); CA certificates imported
+ * as trusted under it are offered as intermediates.
  */
 export async function resolveCaCertificate(ctx: RequestContext, identifier: string): Promise<ImportedCa> {
   const record = await resolveKey(ctx, identifier);
@@ -134,12 +170,8 @@ export async function resolveCaCertificate(ctx: RequestContext, identifier: stri
     throw validationError(`CertificateAuthorityPublicKeyIdentifier ${record.keyArn} has KeyUsage ${record.keyUsage}, not ${SIGNATURE_USAGE}`);
   }
   requireUsable(record);
-  let p = parsed.get(record);
-  if (p === undefined || p.text !== record.certificate) {
-    p = { text: record.certificate, certificate: Certificate.parse(record.certificate) };
-    parsed.set(record, p);
-  }
-  return { record, certificate: p.certificate };
+  const withCertificate = record as KeyRecord & { certificate: string };
+  return { record, certificate: parsedCertificate(withCertificate), intermediates: importedIntermediates(ctx, withCertificate) };
 }
 
 /**
@@ -148,7 +180,7 @@ export async function resolveCaCertificate(ctx: RequestContext, identifier: stri
  */
 export async function requireChain(ctx: RequestContext, cert: Certificate, ca: ImportedCa, field: string): Promise<void> {
   try {
-    await verifyCertificateChain(cert, { trustAnchors: [ca.certificate], at: new Date(ctx.now) });
+    await verifyCertificateChain(cert, { trustAnchors: [ca.certificate], intermediates: ca.intermediates, at: new Date(ctx.now) });
   } catch (e) {
     if (e instanceof Tr34Error) throw validationError(`${field} does not chain to the certificate authority ${ca.record.keyArn}: ${e.message}`);
     throw e;

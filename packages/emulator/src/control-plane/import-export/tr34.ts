@@ -75,6 +75,7 @@ export async function importTr34(ctx: RequestContext, input: ImportKeyInput, m: 
       krdCertificate: token.certificate,
       kdhCertificate: kdh,
       trustAnchors: [ca.certificate],
+      intermediates: ca.intermediates,
       at: new Date(ctx.now),
       ...(expectedNonce === undefined ? {} : { expectedNonce }),
     });
