@@ -50,6 +50,7 @@ describe('key vault: TR-31 version D blocks under the LMK', () => {
     expect(() => vault.unseal(sealed, { ...binding, keyUsage: 'TR31_P0_PIN_ENCRYPTION_KEY' })).toThrow(VaultError);
     expect(() => vault.unseal(sealed, { ...binding, exportable: false })).toThrow(VaultError);
     expect(() => vault.unseal(sealed, { ...binding, keyAlgorithm: 'AES_128' })).toThrow(VaultError);
+    expect(() => vault.unseal(sealed, { ...binding, keyAlgorithm: 'TDES_3KEY' })).toThrow(VaultError); // same family, other length
     expect(() => createKeyVault(new Uint8Array(32)).unseal(sealed, binding)).toThrow(VaultError);
   });
 

@@ -1,3 +1,4 @@
+import { KEY_ALGORITHMS } from '../crypto/algorithms.js';
 import { GcmKeyVault, VaultError, type KeyVault, type SealBinding } from './key-vault.js';
 
 /**
@@ -68,7 +69,15 @@ export class Tr31KeyVault implements KeyVault {
       throw new VaultError('Key material cannot be unsealed');
     }
     const want = this.header(binding);
-    if (out.header.keyUsage !== want.keyUsage || out.header.algorithm !== want.algorithm || out.header.exportability !== want.exportability) {
+    // The header binds usage, algorithm family and exportability; the key length binds the rest
+    // of the KeyAlgorithm (TDES_2KEY vs TDES_3KEY, AES size, HMAC hash: each has its own length).
+    const keyBytes = KEY_ALGORITHMS[binding.keyAlgorithm]?.keyBytes;
+    if (
+      out.header.keyUsage !== want.keyUsage ||
+      out.header.algorithm !== want.algorithm ||
+      out.header.exportability !== want.exportability ||
+      out.key.length !== keyBytes
+    ) {
       out.key.fill(0);
       throw new VaultError('Key material cannot be unsealed');
     }
