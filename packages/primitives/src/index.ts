@@ -67,6 +67,7 @@ export {
   type AesDukptWorkingKeyOptions,
 } from './dukpt/aes-dukpt.js';
 export { AesDukptDeriver } from './dukpt/aes-dukpt-deriver.js';
+export { AesDukptBdkDeriver, type AesDukptBdkDeriverOptions } from './dukpt/aes-dukpt-bdk-deriver.js';
 export { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm } from './dukpt/aws-initial-key.js';
 export {
   CardVerificationKey,

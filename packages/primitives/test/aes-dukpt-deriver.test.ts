@@ -6,6 +6,7 @@ import {
   AES_DUKPT_KEY_TYPES,
   AES_DUKPT_KEY_USAGES,
   AesDukptBdk,
+  AesDukptBdkDeriver,
   AesDukptDeriver,
   aesDukptInitialKey,
   aesDukptTransactionKey,
@@ -220,5 +221,46 @@ describe('AesDukptDeriver lifetime and checks', () => {
     ik.fill(0);
     expect(hex(d.workingKey('123456789012345600000008', { usage: 'PIN_ENCRYPTION' }))).toBe('4D9DF3FBEE3448FC3E676D04320A90F5');
     d.dispose();
+  });
+});
+
+describe('AesDukptBdkDeriver (one BDK, LRU of terminals)', () => {
+  it('matches the node:crypto reference for interleaved terminals, also across evictions', () => {
+    const bdk = randomBytes(16);
+    const ids = ['1111111111111111', '2222222222222222', '3333333333333333', 'ABCDEF0123456789'];
+    const iks = new Map(ids.map((id) => [id, aesDukptInitialKey(bdk, id)]));
+    const cache = new AesDukptBdkDeriver(bdk, { maxInitialKeys: 2 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...ids), validCounter), { minLength: 1, maxLength: 8 }), (calls) => {
+        for (const [id, c] of calls) {
+          const ksn = ksnOf(id, c);
+          expect(hex(cache.workingKey(ksn, { usage: 'MAC_GENERATION' }))).toBe(refWorkingKey(iks.get(id)!, h(ksn), 'MAC_GENERATION', 'AES128'));
+          expect(cache.size).toBeLessThanOrEqual(2);
+        }
+      }),
+      { numRuns: 30 },
+    );
+    cache.dispose();
+  });
+
+  it('gives the published X9.24-3 keys (dukpt.json) and keeps at most maxInitialKeys terminals', () => {
+    const cache = new AesDukptBdkDeriver(new AesDukptBdk(h('FEDCBA9876543210F1F1F1F1F1F1F1F1')), { maxInitialKeys: 1 });
+    expect(hex(cache.workingKey('123456789012345600000008', { usage: 'PIN_ENCRYPTION' }))).toBe('4D9DF3FBEE3448FC3E676D04320A90F5');
+    expect(hex(cache.workingKey('123456789012345600845FED', { usage: 'PIN_ENCRYPTION' }))).toBe('D1DDA386AA4A556AF0119FDCB5D132C6');
+    cache.workingKey('FFFFFFFFFFFFFFFF00000001', { usage: 'PIN_ENCRYPTION' });
+    expect(cache.size).toBe(1);
+    // the first terminal was evicted (its deriver zeroed); asking again derives it afresh
+    expect(hex(cache.workingKey('123456789012345600000008', { usage: 'PIN_ENCRYPTION' }))).toBe('4D9DF3FBEE3448FC3E676D04320A90F5');
+    cache.dispose();
+    expect(cache.size).toBe(0);
+    expect(() => cache.transactionKey('123456789012345600000008')).toThrow(/dispose/);
+  });
+
+  it('validates the KSN and the limit', () => {
+    const cache = new AesDukptBdkDeriver(randomBytes(16));
+    expect(() => cache.workingKey('123456789012345600000000', { usage: 'PIN_ENCRYPTION' })).toThrow(/counter 0/);
+    expect(cache.size).toBe(0);
+    expect(() => new AesDukptBdkDeriver(randomBytes(16), { maxInitialKeys: 0 })).toThrow(RangeError);
+    cache.dispose();
   });
 });

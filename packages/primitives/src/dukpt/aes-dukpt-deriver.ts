@@ -22,17 +22,21 @@ import { type KsnInput, parseAesKsn } from './ksn.js';
  * ```
  */
 export class AesDukptDeriver {
-  /** The 8-byte initial key ID (BDK ID ‖ derivation ID) every KSN given must start with. */
-  readonly initialKeyId: Uint8Array;
+  readonly #initialKeyId: Uint8Array;
   readonly keyType: 'AES128' | 'AES192' | 'AES256';
   #walk: AesDukptWalk | undefined;
 
   /** From the initial key (16, 24 or 32 bytes; copied) and its 8-byte ID (16 hex or bytes). */
   constructor(initialKey: Uint8Array, initialKeyId: Uint8Array | string) {
     assertBytes(initialKey, 'initialKey', 16, 24, 32);
-    this.initialKeyId = ikIdBytes(initialKeyId);
+    this.#initialKeyId = ikIdBytes(initialKeyId);
     this.keyType = aesDerivationKeyType(initialKey.length, 'initialKey');
-    this.#walk = new AesDukptWalk(initialKey, this.keyType, derivationIdWord(this.initialKeyId), true);
+    this.#walk = new AesDukptWalk(initialKey, this.keyType, derivationIdWord(this.#initialKeyId), true);
+  }
+
+  /** The 8-byte initial key ID (BDK ID ‖ derivation ID) every KSN given must start with (a copy). */
+  get initialKeyId(): Uint8Array {
+    return this.#initialKeyId.slice();
   }
 
   /** Derives the initial key from the BDK and the IK ID (the first 8 bytes of the terminal's KSNs). */
@@ -79,7 +83,7 @@ export class AesDukptDeriver {
   #counter(ksn: KsnInput): number {
     const { ksn: k, counter } = parseAesKsn(ksn);
     // the IK ID is public (it is in every KSN); the comparison is constant-time anyway
-    if (!constantTimeEqual(k.subarray(0, 8), this.initialKeyId)) {
+    if (!constantTimeEqual(k.subarray(0, 8), this.#initialKeyId)) {
       throw new PrimitivesError('INVALID_KSN', '"ksn" belongs to a different initial key ID than this deriver', { field: 'ksn' });
     }
     return counter;
