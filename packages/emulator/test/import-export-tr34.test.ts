@@ -4,6 +4,7 @@ import {
   GetKeyCommand,
   GetParametersForExportCommand,
   GetParametersForImportCommand,
+  GetPublicKeyCertificateCommand,
   ImportKeyCommand,
   PaymentCryptographyClient,
   type KeyAttributes,
@@ -462,6 +463,86 @@ describe('TR-34 ImportKey / ExportKey through the SDK', () => {
       expect(unknown.name).toBe('ResourceNotFoundException');
       const importToken = (await importParameters()).token;
       expect((await failure(() => exportTr34(key.KeyArn!, importToken, pki.krd2048))).name).toBe('ValidationException');
+    });
+  });
+
+  describe('Bring Your Own CA: key pairs made with CreateKey instead of tokens (newest model)', () => {
+    async function keyPair(usage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE' | 'TR31_K2_TR34_ASYMMETRIC_KEY') {
+      const modes = usage === 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE' ? { Sign: true } : { Decrypt: true, Unwrap: true };
+      const key = (
+        await client().send(new CreateKeyCommand({ Exportable: false, KeyAttributes: { KeyUsage: usage, KeyClass: 'ASYMMETRIC_KEY_PAIR', KeyAlgorithm: 'RSA_2048', KeyModesOfUse: modes } }))
+      ).Key!;
+      // any certificate of the key pair will do; the emulator CA's is at hand
+      const cert = await client().send(new GetPublicKeyCertificateCommand({ KeyIdentifier: key.KeyArn }));
+      return { arn: key.KeyArn!, certificate: cert.KeyCertificate!, chain: cert.KeyCertificateChain! };
+    }
+
+    it('export signed by a TR31_S0 key pair, import wrapped to a TR31_K2 key pair', async () => {
+      const signer = await keyPair('TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE');
+      const key = (
+        await client().send(
+          new CreateKeyCommand({
+            Exportable: true,
+            KeyAttributes: { KeyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'TDES_2KEY', KeyModesOfUse: { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true } },
+          }),
+        )
+      ).Key!;
+      const nonce = new Uint8Array(randomBytes(8));
+      const exportWith = (tr34: Record<string, unknown>) =>
+        client().send(
+          new ExportKeyCommand({
+            ExportKeyIdentifier: key.KeyArn,
+            KeyMaterial: {
+              Tr34KeyBlock: {
+                CertificateAuthorityPublicKeyIdentifier: caArn,
+                WrappingKeyCertificate: pki.krd2048.toAwsBase64(),
+                KeyBlockFormat: 'X9_TR34_2012',
+                RandomNonce: hex(nonce),
+                ...tr34,
+              } as never,
+            },
+          }),
+        );
+      const out = await exportWith({ SigningKeyIdentifier: signer.arn, SigningKeyCertificate: signer.certificate });
+      const opened = await openTr34KeyBlock(out.WrappedKey!.KeyMaterial!, {
+        krdPrivateKey: pki.krd2048Key,
+        krdCertificate: pki.krd2048,
+        kdhCertificate: signer.certificate,
+        trustAnchors: [signer.chain],
+        expectedNonce: nonce,
+      });
+      expect(tdesKcv(opened.key)).toBe(key.KeyCheckValue);
+
+      const other = await keyPair('TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE');
+      const mismatch = await failure(() => exportWith({ SigningKeyIdentifier: signer.arn, SigningKeyCertificate: other.certificate }));
+      expect(mismatch.message).toMatch(/do not match/);
+      expect((await failure(() => exportWith({ SigningKeyIdentifier: signer.arn }))).name).toBe('ValidationException');
+
+      const receiver = await keyPair('TR31_K2_TR34_ASYMMETRIC_KEY');
+      const clear = new Uint8Array(randomBytes(16));
+      const built = await buildTr34KeyBlock({ kdhCertificate: pki.kdh, kdhPrivateKey: pki.kdhKey, krdCertificate: receiver.certificate, key: clear, header: 'B9999K0TB00E0000', nonce });
+      const importWith = (tr34: Record<string, unknown>) =>
+        client().send(
+          new ImportKeyCommand({
+            KeyMaterial: {
+              Tr34KeyBlock: {
+                CertificateAuthorityPublicKeyIdentifier: caArn,
+                SigningKeyCertificate: pki.kdh.toAwsBase64(),
+                WrappedKeyBlock: built.hex,
+                KeyBlockFormat: 'X9_TR34_2012',
+                RandomNonce: hex(nonce),
+                ...tr34,
+              } as never,
+            },
+          }),
+        );
+      const imported = await importWith({ WrappingKeyIdentifier: receiver.arn, WrappingKeyCertificate: receiver.certificate });
+      expect(imported.Key!.KeyCheckValue).toBe(tdesKcv(clear));
+      // a signing key cannot unwrap
+      expect((await failure(() => importWith({ WrappingKeyIdentifier: signer.arn, WrappingKeyCertificate: signer.certificate }))).name).toBe('ValidationException');
+      // a token and a key pair at once
+      const { token } = await importParameters();
+      expect((await failure(() => importWith({ ImportToken: token, WrappingKeyIdentifier: receiver.arn, WrappingKeyCertificate: receiver.certificate }))).message).toMatch(/either/);
     });
   });
 

@@ -90,9 +90,8 @@ export function rememberToken(ctx: RequestContext, t: IssuedToken): void {
 export function requireToken(ctx: RequestContext, kind: TokenKind, token: string | undefined, keyMaterialType: string): IssuedToken {
   const field = kind === 'import' ? 'ImportToken' : 'ExportToken';
   if (token === undefined || token === '') {
-    // NOTE: the newest model makes the token optional for the BYOCA alternative
-    // (WrappingKeyIdentifier / SigningKeyIdentifier + certificate), which is not emulated.
-    throw validationError(`${field} is required (the key-pair alternative to tokens is not supported by this emulator)`);
+    // the newest model makes the TR-34 tokens optional for the BYOCA alternative (byoca.ts)
+    throw validationError(kind === 'import' ? `${field} is required (or, for TR-34, WrappingKeyIdentifier and WrappingKeyCertificate)` : `${field} is required (or SigningKeyIdentifier and SigningKeyCertificate)`);
   }
   if (!token.startsWith(`${kind}-token-`)) throw validationError(`${field} ${token} is not an ${kind} token`);
   const t = regionTokens(ctx.state).byId.get(token);

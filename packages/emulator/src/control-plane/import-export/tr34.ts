@@ -7,10 +7,10 @@ import { checkCreateKeyAttributes } from '../key-attributes.js';
 import { createKeyRecord } from '../key-factory.js';
 import { keyView } from '../key-view.js';
 import { checkTags } from '../tags.js';
+import { ownSide } from './byoca.js';
 import { requireChain, resolveCaCertificate } from './certificates.js';
 import { exportedKcv } from './kcv.js';
 import { requireWrappingStrength } from './strength.js';
-import { requireToken } from './tokens.js';
 import { exportHeaderFields } from './tr31-headers.js';
 import type { ExportPayload } from './types.js';
 
@@ -56,14 +56,15 @@ function tr34Failure(e: unknown): unknown {
     case 'SIGNER_MISMATCH':
       return validationError('The TR-34 key block is not signed by SigningKeyCertificate');
     case 'RECIPIENT_MISMATCH':
-      return validationError('The TR-34 key block is not wrapped to the wrapping key certificate of ImportToken');
+      return validationError('The TR-34 key block is not wrapped to the wrapping key certificate (of ImportToken or WrappingKeyCertificate)');
     default:
       return validationError(`Invalid TR-34 key block: ${e.message}`);
   }
 }
 
 export async function importTr34(ctx: RequestContext, input: ImportKeyInput, m: ImportTr34KeyBlock): Promise<ImportKeyOutput> {
-  const token = requireToken(ctx, 'import', m.ImportToken, 'TR34_KEY_BLOCK');
+  const byoca = m as ImportTr34KeyBlock & { WrappingKeyIdentifier?: string; WrappingKeyCertificate?: string };
+  const token = await ownSide(ctx, 'import', { token: m.ImportToken, keyIdentifier: byoca.WrappingKeyIdentifier, certificate: byoca.WrappingKeyCertificate }, 'TR34_KEY_BLOCK');
   const ca = await resolveCaCertificate(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
   const kdh = parseUserCertificate(m.SigningKeyCertificate!, 'SigningKeyCertificate');
   await requireChain(ctx, kdh, ca, 'SigningKeyCertificate');
@@ -137,7 +138,8 @@ export async function exportTr34(ctx: RequestContext, p: ExportPayload, m: Expor
   if (!TR34_KEY_ALGORITHMS.includes(p.keyAlgorithm)) {
     throw validationError(`KeyAlgorithm ${p.keyAlgorithm} cannot be exported with TR-34 (TDES_2KEY, TDES_3KEY, AES_128)`);
   }
-  const token = requireToken(ctx, 'export', m.ExportToken, 'TR34_KEY_BLOCK');
+  const byoca = m as ExportTr34KeyBlock & { SigningKeyIdentifier?: string; SigningKeyCertificate?: string };
+  const token = await ownSide(ctx, 'export', { token: m.ExportToken, keyIdentifier: byoca.SigningKeyIdentifier, certificate: byoca.SigningKeyCertificate }, 'TR34_KEY_BLOCK');
   const ca = await resolveCaCertificate(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
   const krd = parseUserCertificate(m.WrappingKeyCertificate!, 'WrappingKeyCertificate');
   await requireChain(ctx, krd, ca, 'WrappingKeyCertificate');
