@@ -46,6 +46,10 @@ export async function run(): Promise<BenchRow[]> {
   // a terminal's walk: the next 4,096 valid counters from 0x845FED (≤ 16 one-bits), in order
   const seq: string[] = [];
   for (let c = 0x845fed; seq.length < 4096; c++) if (popcount32(c) <= 16) seq.push(`12345678901234560${c.toString(16).toUpperCase().padStart(7, '0')}`);
+  for (let i = 0; i < 64; i++) {
+    const a = bytesToHex(deriver.workingKey(seq[i]!, { usage: 'PIN_ENCRYPTION' }));
+    check(a, bytesToHex(aesDukptWorkingKey(aesBdk, seq[i]!, { usage: 'PIN_ENCRYPTION' })), `deriver vs stateless, ${seq[i]}`);
+  }
   let seqIndex = 0;
   // cvv.json: CyberChef CVV2 221
   const cvk = new CardVerificationKey(tdesKey);
