@@ -1,5 +1,36 @@
 import type { AliasRecord, KeyRecord, MpaAssociationRecord } from './records.js';
 
+/**
+ * The emulator's certificate authority of one account × region (control-plane/import-export/
+ * emulator-ca.ts) as stored: its private key only LMK-sealed. Times are epoch milliseconds.
+ */
+export interface CaRecord {
+  /** AWS form (base64 of PEM) of the self-signed CA certificate */
+  certificate: string;
+  /** PKCS#8 private key sealed by the KeyVault, bound to this account, region and certificate */
+  sealedPrivateKey: string;
+  createdAt: number;
+}
+
+/** An import or export token (control-plane/import-export/tokens.ts) as stored. */
+export interface TokenRecord {
+  /** `import-token-…` / `export-token-…` */
+  token: string;
+  kind: 'import' | 'export';
+  /** KeyMaterialType it was issued for (TR34_KEY_BLOCK | KEY_CRYPTOGRAM) */
+  keyMaterialType: string;
+  /** RSA_2048 | RSA_3072 | RSA_4096 */
+  algorithm: string;
+  /** AWS form (base64 of PEM) of the token's wrapping / signing certificate */
+  certificate: string;
+  /** AWS form of the CA certificate that issued it */
+  certificateChain: string;
+  issuedAt: number;
+  validUntil: number;
+  /** PKCS#8 private key sealed by the KeyVault, bound to the token's id, attributes and certificate */
+  sealedPrivateKey: string;
+}
+
 /** Everything the emulator knows for one AWS account in one region. */
 export class RegionState {
   readonly accountId: string;
@@ -12,6 +43,10 @@ export class RegionState {
   defaultReplicationRegions: string[] = [];
   /** MPA team associations by action */
   readonly mpa = new Map<string, MpaAssociationRecord>();
+  /** the import/export CA, once generated (or loaded); live objects are in emulator-ca.ts */
+  emulatorCa: CaRecord | undefined = undefined;
+  /** import/export tokens by id in issue order, expired ones until pruned (tokens.ts) */
+  readonly tokens = new Map<string, TokenRecord>();
   /** `arn:aws:payment-cryptography:<region>:<account>:` */
   readonly arnPrefix: string;
 

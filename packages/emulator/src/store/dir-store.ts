@@ -1,23 +1,42 @@
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { RegionState, StateStore } from '../state/region-state.js';
+import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
-import { applySettings, decodeAlias, decodeKey, encodeAlias, encodeKey, encodeSettings } from './record-codec.js';
+import {
+  applySettings,
+  decodeAlias,
+  decodeCa,
+  decodeKey,
+  decodeToken,
+  encodeAlias,
+  encodeCa,
+  encodeKey,
+  encodeSettings,
+  encodeToken,
+  isTokenId,
+} from './record-codec.js';
 import type { Store } from './store.js';
 
 /**
- * `--data-dir DIR`: one JSON file per key, per alias, and per region's settings.
+ * `--data-dir DIR`: one JSON file per key, per alias, per import/export token, and per region's
+ * settings and import/export CA.
  *
  *   DIR/store.json                                  { format: 1, lmkCheck }
  *   DIR/accounts/<account>/<region>/keys/<keyId>.json
  *   DIR/accounts/<account>/<region>/aliases/<alias name with / as ~>.json
  *   DIR/accounts/<account>/<region>/settings.json
+ *   DIR/accounts/<account>/<region>/emulator-ca.json                (import/export CA)
+ *   DIR/accounts/<account>/<region>/tokens/<import|export-token-…>.json
+ *
+ * The CA and token files were added without changing `format` 1: a directory written before
+ * them has none and opens as before (the CA is then generated on first use), and older code
+ * ignores them.
  *
  * Every write is atomic and durable before the promise resolves: write a temporary file, fsync
  * it, rename it over the target, fsync the directory. A kill at any moment leaves either the
  * old or the new file, never a torn one; temporary files are removed at the next start.
- * Writes to one path are serialised (the last one wins). Key files hold LMK-sealed material
- * only; the LMK itself is never written here (`lmkCheck` is a one-way check value of it).
+ * Writes to one path are serialised (the last one wins). Key, CA and token files hold
+ * LMK-sealed material only (private keys as vault blobs); the LMK itself is never written here (`lmkCheck` is a one-way check value of it).
  */
 export class DirStore implements Store {
   readonly kind = 'data-dir' as const;
@@ -127,6 +146,23 @@ export class DirStore implements Store {
     return this.write(join(this.regionDir(state), 'settings.json'), encodeSettings(state));
   }
 
+  saveCa(state: RegionState, ca: CaRecord): Promise<void> {
+    return this.write(join(this.regionDir(state), 'emulator-ca.json'), encodeCa(ca));
+  }
+
+  saveToken(state: RegionState, token: TokenRecord): Promise<void> {
+    return this.write(this.tokenPath(state, token.token), encodeToken(token));
+  }
+
+  deleteToken(state: RegionState, tokenId: string): Promise<void> {
+    return this.remove(this.tokenPath(state, tokenId));
+  }
+
+  private tokenPath(state: RegionState, tokenId: string): string {
+    if (!isTokenId(tokenId)) throw new Error('not an import/export token id');
+    return join(this.regionDir(state), 'tokens', `${tokenId}.json`);
+  }
+
   async load(states: StateStore): Promise<void> {
     const accountsDir = join(this.dir, 'accounts');
     for (const account of await listDir(accountsDir)) {
@@ -140,11 +176,14 @@ export class DirStore implements Store {
           const a = decodeAlias(text);
           state.aliases.set(a.aliasName, a);
         }
-        try {
-          applySettings(state, await readFile(join(base, 'settings.json'), 'utf8'));
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        }
+        const settings = await readOptional(join(base, 'settings.json'));
+        if (settings !== undefined) applySettings(state, settings);
+        const ca = await readOptional(join(base, 'emulator-ca.json'));
+        if (ca !== undefined) state.emulatorCa = decodeCa(ca);
+        const tokens = (await loadFiles(join(base, 'tokens'))).map(decodeToken);
+        tokens.sort((a, b) => a.issuedAt - b.issuedAt || (a.token < b.token ? -1 : 1));
+        for (const t of tokens) state.tokens.set(t.token, t);
+        await removeTemporaries(base);
       }
     }
   }
@@ -174,6 +213,20 @@ async function listDir(dir: string): Promise<string[]> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Leftover temporary files of a killed writer (settings.json, emulator-ca.json) in `dir`. */
+async function removeTemporaries(dir: string): Promise<void> {
+  for (const n of await readdir(dir)) if (n.startsWith('.tmp-')) await unlink(join(dir, n)).catch(() => undefined);
 }
 
 /** Contents of every `*.json` in `dir`; leftover temporary files of a killed writer are removed. */

@@ -12,6 +12,12 @@ export interface SealBinding {
   keyAlgorithm: string;
   keyClass: string;
   exportable: boolean;
+  /**
+   * Identity of the record that holds the blob (emulator CA, import/export token: see
+   * record-codec.ts). Part of the authenticated binding, so a blob moved to another record does
+   * not open. Absent for key records (their blobs predate it and stay readable).
+   */
+  recordId?: string;
 }
 
 export interface KeyVault {
@@ -30,7 +36,8 @@ export class VaultError extends Error {
 }
 
 function bindingText(b: SealBinding): string {
-  return `${b.keyUsage}|${b.keyAlgorithm}|${b.keyClass}|${b.exportable ? 'E' : 'N'}`;
+  const base = `${b.keyUsage}|${b.keyAlgorithm}|${b.keyClass}|${b.exportable ? 'E' : 'N'}`;
+  return b.recordId === undefined ? base : `${base}|${b.recordId}`;
 }
 
 /**

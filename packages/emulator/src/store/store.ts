@@ -1,10 +1,10 @@
-import type { RegionState, StateStore } from '../state/region-state.js';
+import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 
 /**
  * Persistence of the state. Handlers call these after a change and answer only once the
  * returned promise resolves, so an acknowledged change is durable (for a durable store).
- * Key records hold sealed material only (see key-vault.ts).
+ * Key, CA and token records hold sealed material only (see key-vault.ts).
  */
 export interface Store {
   readonly kind: 'memory' | 'data-dir';
@@ -13,6 +13,12 @@ export interface Store {
   deleteAlias(state: RegionState, aliasName: string): Promise<void>;
   /** region-level settings: default replication regions, MPA associations */
   saveSettings(state: RegionState): Promise<void>;
+  /** the import/export CA of a region (private key sealed) */
+  saveCa(state: RegionState, ca: CaRecord): Promise<void>;
+  /** an import/export token (private key sealed) */
+  saveToken(state: RegionState, token: TokenRecord): Promise<void>;
+  /** forget a token (expired tokens are pruned) */
+  deleteToken(state: RegionState, tokenId: string): Promise<void>;
   /** fill `states` from the store (startup) */
   load(states: StateStore): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +31,9 @@ export class MemoryStore implements Store {
   async saveAlias(): Promise<void> {}
   async deleteAlias(): Promise<void> {}
   async saveSettings(): Promise<void> {}
+  async saveCa(): Promise<void> {}
+  async saveToken(): Promise<void> {}
+  async deleteToken(): Promise<void> {}
   async load(): Promise<void> {}
   async close(): Promise<void> {}
 }

@@ -56,12 +56,14 @@ export class Tr31KeyVault implements KeyVault {
   }
 
   seal(material: Uint8Array, binding: SealBinding): string {
-    if (!SYMMETRIC_CLASSES.has(binding.keyClass)) return this.#gcm.seal(material, binding);
+    // a record-bound blob (CA, token private keys) is always GCM: the TR-31 header cannot carry the id
+    if (!SYMMETRIC_CLASSES.has(binding.keyClass) || binding.recordId !== undefined) return this.#gcm.seal(material, binding);
     return this.#api.wrapTr31(this.#lmk, this.header(binding), material);
   }
 
   unseal(sealed: string, binding: SealBinding): Uint8Array {
     if (sealed.startsWith('G1:')) return this.#gcm.unseal(sealed, binding);
+    if (binding.recordId !== undefined) throw new VaultError('Key material cannot be unsealed');
     let out: { header: Tr31HeaderLike; key: Uint8Array };
     try {
       out = this.#api.unwrapTr31(this.#lmk, sealed);

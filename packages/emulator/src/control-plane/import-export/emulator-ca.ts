@@ -1,8 +1,9 @@
-import { generateKeyPair } from 'node:crypto';
+import { createHash, generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Certificate, RsaPrivateKey, createCaCertificate, issueCertificate, type RsaModulusBits } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
-import type { RegionState } from '../../state/region-state.js';
+import type { CaRecord, RegionState } from '../../state/region-state.js';
+import type { SealBinding } from '../../store/key-vault.js';
 
 /**
  * The emulator's certificate authority, one per account × region (tr34.md §9): an RSA-4096 key
@@ -15,9 +16,10 @@ import type { RegionState } from '../../state/region-state.js';
  * asynchronously (libuv thread pool), on first use, and the promise is cached so concurrent
  * first requests share it.
  *
- * NOTE: the CA (like the import/export tokens, tokens.ts) lives in memory only, in a WeakMap
- * keyed by the RegionState: it is not persisted with --data-dir, so a restarted emulator has a
- * new CA, and tokens and certificates handed out before the restart are no longer honoured.
+ * The CA is a `CaRecord` in `RegionState.emulatorCa`, saved through the store (private key
+ * sealed under the LMK, bound to the account, region and certificate) before the first answer
+ * that uses it: with --data-dir a restarted emulator has the same CA, so certificates and tokens
+ * it issued stay valid. A CA loaded from disk is unsealed on its first use after the restart.
  * NOTE: the real CA's subject name and extensions are not published; these are our own.
  */
 export interface EmulatorCa {
@@ -44,7 +46,20 @@ export async function newRsaKey(bits: RsaModulusBits): Promise<RsaPrivateKey> {
   return RsaPrivateKey.fromPkcs8(new Uint8Array(privateKey));
 }
 
-async function createCa(state: RegionState, now: number): Promise<EmulatorCa> {
+/** What the sealed CA private key is bound to: a blob opens only as this region's CA. */
+function caBinding(state: RegionState, certificate: string): SealBinding {
+  const certHash = createHash('sha256').update(certificate).digest('hex');
+  return {
+    keyUsage: 'EMULATOR_CA',
+    keyAlgorithm: 'RSA_4096',
+    keyClass: 'ASYMMETRIC_KEY_PAIR',
+    exportable: false,
+    recordId: `emulator-ca:${state.accountId}:${state.region}:${certHash}`,
+  };
+}
+
+async function createCa(ctx: RequestContext): Promise<EmulatorCa> {
+  const { state, now } = ctx;
   const privateKey = await newRsaKey(4096);
   const certificate = await createCaCertificate({
     privateKey,
@@ -57,14 +72,36 @@ async function createCa(state: RegionState, now: number): Promise<EmulatorCa> {
     validityDays: CA_VALIDITY_DAYS,
     signatureHash: 'SHA-512',
   });
-  return { certificate, privateKey, awsCertificate: certificate.toAwsBase64() };
+  const awsCertificate = certificate.toAwsBase64();
+  const pkcs8 = privateKey.exportPkcs8();
+  let record: CaRecord;
+  try {
+    record = { certificate: awsCertificate, sealedPrivateKey: ctx.services.vault.seal(pkcs8, caBinding(state, awsCertificate)), createdAt: now };
+  } finally {
+    pkcs8.fill(0);
+  }
+  await ctx.services.store.saveCa(state, record);
+  state.emulatorCa = record;
+  return { certificate, privateKey, awsCertificate };
 }
 
-/** The CA of the request's account × region, created on first use. */
+/** The CA saved before a restart: certificate parsed, private key unsealed. */
+async function openCa(ctx: RequestContext, record: CaRecord): Promise<EmulatorCa> {
+  const certificate = Certificate.parse(record.certificate);
+  const pkcs8 = ctx.services.vault.unseal(record.sealedPrivateKey, caBinding(ctx.state, record.certificate));
+  try {
+    return { certificate, privateKey: RsaPrivateKey.fromPkcs8(pkcs8), awsCertificate: record.certificate };
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** The CA of the request's account × region: loaded from the store, else created on first use. */
 export function emulatorCa(ctx: RequestContext): Promise<EmulatorCa> {
   let ca = cas.get(ctx.state);
   if (ca === undefined) {
-    ca = createCa(ctx.state, ctx.now);
+    const stored = ctx.state.emulatorCa;
+    ca = stored !== undefined ? openCa(ctx, stored) : createCa(ctx);
     cas.set(ctx.state, ca);
     // a failed generation is not cached: the next request tries again
     ca.catch(() => {

@@ -19,7 +19,8 @@ import { TOKEN_VALIDITY_DAYS, newTokenId, rememberToken, reusableToken, type Iss
 
 /**
  * GetParametersForImport, GetParametersForExport and GetPublicKeyCertificate. The CA is in
- * emulator-ca.ts, the tokens in tokens.ts (both in memory only: see the NOTEs there).
+ * emulator-ca.ts, the tokens in tokens.ts (both persisted with --data-dir, private keys sealed
+ * under the LMK, before the answer is sent).
  */
 
 const RSA_BITS: Readonly<Record<string, RsaModulusBits>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
@@ -69,23 +70,25 @@ async function parameters(
   const caPromise = emulatorCa(ctx);
   if (reuse) {
     const last = reusableToken(ctx, kind, keyMaterialType, algorithm);
-    if (last !== undefined) return { token: last, chain: (await caPromise).awsCertificate };
+    if (last !== undefined) {
+      await caPromise; // the CA must exist (and be saved) before any answer that names it
+      return { token: last, chain: last.certificateChain };
+    }
   }
   const tokenId = newTokenId(kind);
   const [ca, privateKey] = await Promise.all([caPromise, newRsaKey(RSA_BITS[algorithm]!)]);
   const certificate = await issueTokenCertificate(ctx, ca, kind, tokenId, privateKey, TOKEN_VALIDITY_DAYS);
-  const token: IssuedToken = {
+  const token = await rememberToken(ctx, {
     token: tokenId,
     kind,
     keyMaterialType,
     algorithm,
     privateKey,
     certificate,
-    awsCertificate: certificate.toAwsBase64(),
+    certificateChain: ca.awsCertificate,
     validUntil: ctx.now + TOKEN_VALIDITY_DAYS * 86_400_000,
-  };
-  rememberToken(ctx, token);
-  return { token, chain: ca.awsCertificate };
+  });
+  return { token, chain: token.certificateChain };
 }
 
 export async function getParametersForImport(input: GetParametersForImportInput, ctx: RequestContext): Promise<GetParametersForImportOutput> {

@@ -1,8 +1,10 @@
-import type { Certificate, RsaPrivateKey } from '@paycrypt/tr34';
+import { createHash } from 'node:crypto';
+import { Certificate, RsaPrivateKey } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { notFoundError, validationError } from '../../core/errors.js';
 import { newKeyId } from '../../state/keys.js';
-import type { RegionState } from '../../state/region-state.js';
+import type { RegionState, TokenRecord } from '../../state/region-state.js';
+import type { KeyVault, SealBinding } from '../../store/key-vault.js';
 
 /**
  * Import and export tokens (GetParametersForImport / GetParametersForExport), per account ×
@@ -10,9 +12,13 @@ import type { RegionState } from '../../state/region-state.js';
  * (its private key opens TR-34 tokens and key cryptograms sent to us) or the KDH signing key of
  * an export (its private key signs the TR-34 tokens we build).
  *
- * NOTE: tokens live in memory only (a WeakMap keyed by the RegionState, like the CA in
- * emulator-ca.ts): they do not survive a restart of the emulator, even with --data-dir; their
- * private keys are held in clear in process memory, not sealed under the LMK.
+ * Each token is a `TokenRecord` in `RegionState.tokens`, persisted through the store before the
+ * answer is sent (with --data-dir it survives a restart, like a key): its private key is sealed
+ * under the LMK by the vault, bound to the token id, account, region, attributes, validity and
+ * certificate. The live object (parsed certificate, RsaPrivateKey) is made on first use; a
+ * token loaded from disk is unsealed only when its private key is first needed, then kept in
+ * process memory (as a freshly generated one is). Expired tokens are pruned from memory and
+ * disk when the next token is issued.
  */
 export type TokenKind = 'import' | 'export';
 
@@ -27,14 +33,10 @@ export interface IssuedToken {
   readonly certificate: Certificate;
   /** base64 of the PEM of `certificate` */
   readonly awsCertificate: string;
+  /** base64 of the PEM of the CA certificate that issued `certificate` */
+  readonly certificateChain: string;
   /** epoch ms */
   readonly validUntil: number;
-}
-
-interface RegionTokens {
-  readonly byId: Map<string, IssuedToken>;
-  /** `${kind}/${keyMaterialType}/${algorithm}` → last generated token (ReuseLastGeneratedToken) */
-  readonly last: Map<string, IssuedToken>;
 }
 
 /** Token validity: 30 days (API docs of ImportToken / ExportToken). */
@@ -42,13 +44,90 @@ export const TOKEN_VALIDITY_DAYS = 30;
 /** ReuseLastGeneratedToken reuses a token only while at least 7 days remain (API docs). */
 export const REUSE_MIN_REMAINING_MS = 7 * 86_400_000;
 
-const tokens = new WeakMap<RegionState, RegionTokens>();
+/** A stored token's live form; the private key is unsealed on first access. */
+class LiveToken implements IssuedToken {
+  readonly token: string;
+  readonly kind: TokenKind;
+  readonly keyMaterialType: string;
+  readonly algorithm: string;
+  readonly awsCertificate: string;
+  readonly certificateChain: string;
+  readonly validUntil: number;
+  readonly #record: TokenRecord;
+  readonly #vault: KeyVault;
+  readonly #binding: SealBinding;
+  #certificate: Certificate | undefined;
+  #privateKey: RsaPrivateKey | undefined;
 
-function regionTokens(state: RegionState): RegionTokens {
-  let t = tokens.get(state);
+  constructor(record: TokenRecord, vault: KeyVault, binding: SealBinding, privateKey?: RsaPrivateKey, certificate?: Certificate) {
+    this.token = record.token;
+    this.kind = record.kind;
+    this.keyMaterialType = record.keyMaterialType;
+    this.algorithm = record.algorithm;
+    this.awsCertificate = record.certificate;
+    this.certificateChain = record.certificateChain;
+    this.validUntil = record.validUntil;
+    this.#record = record;
+    this.#vault = vault;
+    this.#binding = binding;
+    this.#privateKey = privateKey;
+    this.#certificate = certificate;
+  }
+
+  get certificate(): Certificate {
+    this.#certificate ??= Certificate.parse(this.#record.certificate);
+    return this.#certificate;
+  }
+
+  get privateKey(): RsaPrivateKey {
+    if (this.#privateKey === undefined) {
+      const der = this.#vault.unseal(this.#record.sealedPrivateKey, this.#binding);
+      try {
+        this.#privateKey = RsaPrivateKey.fromPkcs8(der);
+      } finally {
+        der.fill(0);
+      }
+    }
+    return this.#privateKey;
+  }
+}
+
+const live = new WeakMap<TokenRecord, IssuedToken>();
+/** `${kind}/${keyMaterialType}/${algorithm}` → last generated token (ReuseLastGeneratedToken) */
+const lastIndexes = new WeakMap<RegionState, Map<string, TokenRecord>>();
+
+function lastKey(t: { kind: TokenKind; keyMaterialType: string; algorithm: string }): string {
+  return `${t.kind}/${t.keyMaterialType}/${t.algorithm}`;
+}
+
+/** Built from the (issue-ordered) records on first use, so it covers tokens loaded from disk. */
+function lastIndex(state: RegionState): Map<string, TokenRecord> {
+  let m = lastIndexes.get(state);
+  if (m === undefined) {
+    m = new Map();
+    for (const t of state.tokens.values()) m.set(lastKey(t), t);
+    lastIndexes.set(state, m);
+  }
+  return m;
+}
+
+/** What the sealed private key of a token is bound to: a blob opens only in its own record. */
+function tokenBinding(state: RegionState, t: Omit<TokenRecord, 'sealedPrivateKey'>): SealBinding {
+  const certHash = createHash('sha256').update(t.certificate).digest('hex');
+  return {
+    keyUsage: `${t.kind.toUpperCase()}_TOKEN/${t.keyMaterialType}`,
+    keyAlgorithm: t.algorithm,
+    keyClass: 'ASYMMETRIC_KEY_PAIR',
+    exportable: false,
+    recordId: `${t.token}:${state.accountId}:${state.region}:${t.issuedAt}:${t.validUntil}:${certHash}`,
+  };
+}
+
+function liveToken(ctx: RequestContext, rec: TokenRecord): IssuedToken {
+  let t = live.get(rec);
   if (t === undefined) {
-    t = { byId: new Map(), last: new Map() };
-    tokens.set(state, t);
+    t = new LiveToken(rec, ctx.services.vault, tokenBinding(ctx.state, rec));
+    live.set(rec, t);
   }
   return t;
 }
@@ -58,10 +137,6 @@ export function newTokenId(kind: TokenKind): string {
   return `${kind}-token-${newKeyId()}`;
 }
 
-function lastKey(kind: TokenKind, keyMaterialType: string, algorithm: string): string {
-  return `${kind}/${keyMaterialType}/${algorithm}`;
-}
-
 /**
  * The last token generated for the same kind, KeyMaterialType and algorithm, when it still has
  * at least 7 days of validity. NOTE: AWS does not say whether "last generated" is per
@@ -69,16 +144,58 @@ function lastKey(kind: TokenKind, keyMaterialType: string, algorithm: string): s
  * the wrong algorithm, so the emulator matches both.
  */
 export function reusableToken(ctx: RequestContext, kind: TokenKind, keyMaterialType: string, algorithm: string): IssuedToken | undefined {
-  const t = regionTokens(ctx.state).last.get(lastKey(kind, keyMaterialType, algorithm));
-  return t !== undefined && t.validUntil - ctx.now >= REUSE_MIN_REMAINING_MS ? t : undefined;
+  const t = lastIndex(ctx.state).get(lastKey({ kind, keyMaterialType, algorithm }));
+  return t !== undefined && t.validUntil - ctx.now >= REUSE_MIN_REMAINING_MS ? liveToken(ctx, t) : undefined;
 }
 
-/** Record a new token (and forget expired ones, so the map does not grow without bound). */
-export function rememberToken(ctx: RequestContext, t: IssuedToken): void {
-  const r = regionTokens(ctx.state);
-  for (const [id, old] of r.byId) if (old.validUntil <= ctx.now) r.byId.delete(id);
-  r.byId.set(t.token, t);
-  r.last.set(lastKey(t.kind, t.keyMaterialType, t.algorithm), t);
+export interface NewToken {
+  token: string;
+  kind: TokenKind;
+  keyMaterialType: string;
+  algorithm: string;
+  privateKey: RsaPrivateKey;
+  certificate: Certificate;
+  certificateChain: string;
+  validUntil: number;
+}
+
+/**
+ * Record a newly generated token: forget expired ones (memory and store, so neither grows
+ * without bound), seal its private key under the LMK, persist it, and only then make it known.
+ */
+export async function rememberToken(ctx: RequestContext, n: NewToken): Promise<IssuedToken> {
+  const state = ctx.state;
+  const last = lastIndex(state);
+  for (const [id, old] of state.tokens) {
+    if (old.validUntil > ctx.now) continue;
+    state.tokens.delete(id);
+    if (last.get(lastKey(old)) === old) last.delete(lastKey(old));
+    await ctx.services.store.deleteToken(state, id);
+  }
+  const fields: Omit<TokenRecord, 'sealedPrivateKey'> = {
+    token: n.token,
+    kind: n.kind,
+    keyMaterialType: n.keyMaterialType,
+    algorithm: n.algorithm,
+    certificate: n.certificate.toAwsBase64(),
+    certificateChain: n.certificateChain,
+    issuedAt: ctx.now,
+    validUntil: n.validUntil,
+  };
+  const binding = tokenBinding(state, fields);
+  const pkcs8 = n.privateKey.exportPkcs8();
+  let rec: TokenRecord;
+  try {
+    rec = { ...fields, sealedPrivateKey: ctx.services.vault.seal(pkcs8, binding) };
+  } finally {
+    pkcs8.fill(0);
+  }
+  await ctx.services.store.saveToken(state, rec);
+  state.tokens.set(rec.token, rec);
+  last.set(lastKey(rec), rec);
+  const t = new LiveToken(rec, ctx.services.vault, binding, n.privateKey, n.certificate);
+  live.set(rec, t);
+  return t;
 }
 
 /**
@@ -94,11 +211,11 @@ export function requireToken(ctx: RequestContext, kind: TokenKind, token: string
     throw validationError(kind === 'import' ? `${field} is required (or, for TR-34, WrappingKeyIdentifier and WrappingKeyCertificate)` : `${field} is required (or SigningKeyIdentifier and SigningKeyCertificate)`);
   }
   if (!token.startsWith(`${kind}-token-`)) throw validationError(`${field} ${token} is not an ${kind} token`);
-  const t = regionTokens(ctx.state).byId.get(token);
+  const t = ctx.state.tokens.get(token);
   if (t === undefined) throw notFoundError(token, `${field} ${token} not found`);
   if (ctx.now >= t.validUntil) throw validationError(`${field} ${token} has expired`);
   if (t.keyMaterialType !== keyMaterialType) {
     throw validationError(`${field} ${token} was generated for KeyMaterialType ${t.keyMaterialType}, not ${keyMaterialType}`);
   }
-  return t;
+  return liveToken(ctx, t);
 }
