@@ -6,6 +6,7 @@ import { notImplementedError, validationError } from '../../core/errors.js';
 import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
 import type { KeyRecord } from '../../state/records.js';
 import { exportKeyCryptogram } from './cryptogram.js';
+import { exportDiffieHellmanTr31 } from './ecdh.js';
 import { exportTr31 } from './tr31.js';
 import { exportTr34 } from './tr34.js';
 import { exportedKcv } from './kcv.js';
@@ -32,7 +33,8 @@ export async function exportKey(input: ExportKeyInput, ctx: RequestContext): Pro
     if (m.Tr31KeyBlock !== undefined) wrapped = await exportTr31(ctx, payload, m.Tr31KeyBlock);
     else if (m.Tr34KeyBlock !== undefined) wrapped = await exportTr34(ctx, payload, m.Tr34KeyBlock);
     else if (m.KeyCryptogram !== undefined) wrapped = await exportKeyCryptogram(ctx, payload, m.KeyCryptogram);
-    else throw notImplementedError('ExportKey'); // NOTE: DiffieHellmanTr31KeyBlock (ECDH) export is not emulated.
+    else if (m.DiffieHellmanTr31KeyBlock !== undefined) wrapped = await exportDiffieHellmanTr31(ctx, payload, m.DiffieHellmanTr31KeyBlock);
+    else throw notImplementedError('ExportKey');
     return { WrappedKey: { ...wrapped, ...kcv } };
   } finally {
     payload.key.fill(0);

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../core/context.js';
 import { notImplementedError } from '../../core/errors.js';
 import { importRootCertificate, importTrustedCertificate } from './certificates.js';
 import { importKeyCryptogram } from './cryptogram.js';
+import { importDiffieHellmanTr31 } from './ecdh.js';
 import { importTr31 } from './tr31.js';
 import { importTr34 } from './tr34.js';
 
@@ -14,5 +15,6 @@ export async function importKey(input: ImportKeyInput, ctx: RequestContext): Pro
   if (m.KeyCryptogram !== undefined) return importKeyCryptogram(ctx, input, m.KeyCryptogram);
   if (m.RootCertificatePublicKey !== undefined) return importRootCertificate(ctx, input, m.RootCertificatePublicKey);
   if (m.TrustedCertificatePublicKey !== undefined) return importTrustedCertificate(ctx, input, m.TrustedCertificatePublicKey);
+  if (m.DiffieHellmanTr31KeyBlock !== undefined) return importDiffieHellmanTr31(ctx, input, m.DiffieHellmanTr31KeyBlock);
   throw notImplementedError('ImportKey');
 }

@@ -1,4 +1,4 @@
-import type { ExportTr31KeyBlock, ImportKeyInput, ImportKeyOutput, ImportTr31KeyBlock, WrappedKey } from '@aws-sdk/client-payment-cryptography';
+import type { ExportTr31KeyBlock, ImportKeyInput, ImportKeyOutput, ImportTr31KeyBlock, KeyBlockHeaders, WrappedKey } from '@aws-sdk/client-payment-cryptography';
 import { awsKeyAttributesFromTr31, parseTr31, prepareKbpk, unwrapTr31, wrapTr31, type PreparedKbpk, type Tr31Header, type Tr31Version } from '@paycrypt/keyblock';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
@@ -46,9 +46,29 @@ async function resolveWrappingKey(ctx: RequestContext, identifier: string, mode:
   return { kek, family };
 }
 
-/** The clear wrapping key prepared for one version; the caller destroys it (wipes its copy). */
-function preparedKbpk(ctx: RequestContext, kek: KeyRecord, version: Tr31Version): PreparedKbpk {
-  const clear = keyMaterial(ctx, kek);
+/**
+ * What protects a TR-31 block: the wrapping key of `Tr31KeyBlock` (a KEK record) or the KBPK
+ * derived by ECDH (`DiffieHellmanTr31KeyBlock`, ecdh.ts).
+ */
+export interface Tr31Protector {
+  /** AWS KeyAlgorithm of the KBPK: its family picks the block versions */
+  readonly keyAlgorithm: string;
+  readonly family: 'TDES' | 'AES';
+  /** how messages name the KBPK (a key ARN, or a description) */
+  readonly name: string;
+  /** AWS KeyAlgorithms that must each be at least as strong as the protected key (strength.ts) */
+  readonly strengthOf: readonly string[];
+  /** a fresh copy of the clear KBPK; the TR-31 code wipes it once prepared */
+  readonly clearKey: () => Uint8Array;
+}
+
+function kekProtector(ctx: RequestContext, kek: KeyRecord, family: 'TDES' | 'AES'): Tr31Protector {
+  return { keyAlgorithm: kek.keyAlgorithm, family, name: kek.keyArn, strengthOf: [kek.keyAlgorithm], clearKey: () => keyMaterial(ctx, kek) };
+}
+
+/** The clear KBPK prepared for one version; the caller destroys it (wipes its copy). */
+function preparedKbpk(w: Tr31Protector, version: Tr31Version): PreparedKbpk {
+  const clear = w.clearKey();
   try {
     return prepareKbpk(clear, version);
   } finally {
@@ -65,17 +85,21 @@ function preparedKbpk(ctx: RequestContext, kek: KeyRecord, version: Tr31Version)
  */
 export async function importTr31(ctx: RequestContext, input: ImportKeyInput, m: ImportTr31KeyBlock): Promise<ImportKeyOutput> {
   const { kek, family } = await resolveWrappingKey(ctx, m.WrappingKeyIdentifier!, 'Unwrap');
-  const block = m.WrappedKeyBlock!;
+  return importTr31Block(ctx, input, m.WrappedKeyBlock!, kekProtector(ctx, kek, family));
+}
+
+/** The import of one TR-31 block under a KBPK (importTr31, and ECDH in ecdh.ts). */
+export async function importTr31Block(ctx: RequestContext, input: ImportKeyInput, block: string, w: Tr31Protector): Promise<ImportKeyOutput> {
   // NOTE: the block is read strictly (X9.143: upper-case hex, 0004 extended lengths, registered
   // header values); the model pattern [0-9a-zA-Z]+ lets lower-case blocks through to here.
   const { version } = parseTr31(block);
-  if (VERSION_FAMILY[version] !== family) {
-    throw validationError(`A version ${version} key block needs a ${VERSION_FAMILY[version]} wrapping key; ${kek.keyArn} is ${kek.keyAlgorithm}`);
+  if (VERSION_FAMILY[version] !== w.family) {
+    throw validationError(`A version ${version} key block needs a ${VERSION_FAMILY[version]} wrapping key; ${w.name} is ${w.keyAlgorithm}`);
   }
   const tags = checkTags(input.Tags);
   const replication = checkReplicationRegions(ctx, (input as { ReplicationRegions?: string[] }).ReplicationRegions);
 
-  const kbpk = preparedKbpk(ctx, kek, version);
+  const kbpk = preparedKbpk(w, version);
   let header: Tr31Header;
   let key: Uint8Array;
   try {
@@ -90,7 +114,7 @@ export async function importTr31(ctx: RequestContext, input: ImportKeyInput, m: 
     if (problem !== undefined) throw validationError(`Key block header not accepted: ${problem}`);
     // NOTE: the "wrapping key at least as strong" rule is documented for export; the emulator
     // applies it to import too (X9.143 forbids a key protected by a weaker key).
-    requireWrappingStrength(kek.keyAlgorithm, attrs.KeyAlgorithm, 'import');
+    for (const a of w.strengthOf) requireWrappingStrength(a, attrs.KeyAlgorithm, 'import');
     const rec = await createKeyRecord(ctx, ctx.state, {
       keyUsage: attrs.KeyUsage,
       keyClass: attrs.KeyClass,
@@ -120,9 +144,15 @@ export async function exportTr31(ctx: RequestContext, p: ExportPayload, m: Expor
   const { kek, family } = await resolveWrappingKey(ctx, m.WrappingKeyIdentifier!, 'Wrap');
   // NOTE: AWS does not document exporting a key under itself; the emulator refuses it.
   if (kek.keyArn === p.source.keyArn) throw validationError(`Key ${kek.keyArn} cannot be exported under itself`);
-  requireWrappingStrength(kek.keyAlgorithm, p.keyAlgorithm);
-  const fields = exportHeaderFields(p, m.KeyBlockHeaders);
-  const version: Tr31Version = family === 'TDES' ? 'B' : 'D';
+  const block = wrapTr31Block(p, m.KeyBlockHeaders, kekProtector(ctx, kek, family));
+  return { WrappingKeyArn: kek.keyArn, WrappedKeyMaterialFormat: 'TR31_KEY_BLOCK', KeyMaterial: block };
+}
+
+/** The TR-31 block of an exported key under a KBPK (exportTr31, and ECDH in ecdh.ts). */
+export function wrapTr31Block(p: ExportPayload, headers: KeyBlockHeaders | undefined, w: Tr31Protector): string {
+  for (const a of w.strengthOf) requireWrappingStrength(a, p.keyAlgorithm);
+  const fields = exportHeaderFields(p, headers);
+  const version: Tr31Version = w.family === 'TDES' ? 'B' : 'D';
   const header: Tr31Header = {
     version,
     keyUsage: p.header.keyUsage,
@@ -133,12 +163,10 @@ export async function exportTr31(ctx: RequestContext, p: ExportPayload, m: Expor
     keyContext: '0',
     optionalBlocks: fields.optionalBlocks.map((b) => ({ ...b, raw: '' })),
   };
-  const kbpk = preparedKbpk(ctx, kek, version);
-  let block: string;
+  const kbpk = preparedKbpk(w, version);
   try {
-    block = wrapTr31(kbpk, header, p.key);
+    return wrapTr31(kbpk, header, p.key);
   } finally {
     kbpk.destroy();
   }
-  return { WrappingKeyArn: kek.keyArn, WrappedKeyMaterialFormat: 'TR31_KEY_BLOCK', KeyMaterial: block };
 }
