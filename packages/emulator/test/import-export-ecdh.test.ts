@@ -216,6 +216,26 @@ describe('DiffieHellmanTr31KeyBlock ImportKey / ExportKey through the SDK', () =
     expect(got.KeyAttributes!.KeyUsage).toBe('TR31_K1_KEY_BLOCK_PROTECTION_KEY');
   });
 
+  it('ExportDukptInitialKey over ECDH: a BDK imported by ECDH exports the published IPEK as B1', async () => {
+    // ANSI X9.24-1:2009 A.4 (test-vectors/dukpt.json): BDK 0123…3210, KSN FFFF9876543210E00000
+    const info = '1234';
+    const p = params('P-384', 'ANSI_X963', 'SHA_384', 'AES_192', info);
+    const kbpk = partnerKbpk('P-384', 'ANSI_X963', 'SHA_384', 'AES_192', info);
+    const bdk = (await importDh(p, wrapTr31(kbpk, 'D0000B0TX00E0000', hex(TDES_KEY)))).Key!;
+    expect(bdk.KeyAttributes!.KeyUsage).toBe('TR31_B0_BASE_DERIVATION_KEY');
+    const out = await h.client.send(
+      new ExportKeyCommand({
+        ExportKeyIdentifier: bdk.KeyArn!,
+        KeyMaterial: { DiffieHellmanTr31KeyBlock: p },
+        ExportAttributes: { ExportDukptInitialKey: { KeySerialNumber: 'FFFF9876543210E00000' } },
+      }),
+    );
+    const { header, key } = unwrapTr31(kbpk, out.WrappedKey!.KeyMaterial!);
+    expect([header.version, header.keyUsage, header.algorithm, header.modeOfUse, header.exportability]).toEqual(['D', 'B1', 'T', 'X', 'S']);
+    expect(toHex(key)).toBe('6AC292FAA1315B4D858AB3A3D7D5933A');
+    expect(out.WrappedKey!.KeyCheckValue).toBe(nodeKcv(key, 'TDES', 'ANSI_X9_24'));
+  });
+
   it('a tampered block, a different SharedInformation or KDF all fail with the one opaque MAC message', async () => {
     const info = '0102030405060708';
     const block = wrapTr31(partnerKbpk('P-256', 'NIST_SP800', 'SHA_256', 'AES_128', info), 'D0000K0AB00E0000', hex(AES128_KEY));
