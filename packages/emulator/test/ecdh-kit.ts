@@ -140,6 +140,20 @@ export function opensslPki(): OpensslPki {
   return { dir, root: b64('root.pem'), leaf: b64('leaf.pem'), leafKeyPath: p('leaf.key') };
 }
 
+/** A self-signed ECC root made by the openssl CLI (the aws-samples ECDH flow uses one as CA and partner certificate). */
+export function opensslEccRoot(curve: Curve): { dir: string; root: string; keyPath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'paycrypt-ecdh-root-'));
+  const p = (f: string): string => join(dir, f);
+  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${curve}`, '-out', p('root.key')]);
+  openssl(['req', '-x509', '-new', '-key', p('root.key'), '-out', p('root.pem'), '-days', '3', '-sha512', '-subj', `/O=paycrypt tests/CN=openssl ${curve} root`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,keyAgreement']);
+  return { dir, root: readFileSync(p('root.pem')).toString('base64'), keyPath: p('root.key') };
+}
+
+/** Z by `openssl pkeyutl -derive` from the key at `keyPath` and the emulator's certificate. */
+export function opensslZWithKey(dir: string, keyPath: string, emulatorCertificate: string): Buffer {
+  return opensslZ({ dir, root: '', leaf: '', leafKeyPath: keyPath }, emulatorCertificate);
+}
+
 /** Z by `openssl pkeyutl -derive` from the leaf key and the emulator's certificate. */
 export function opensslZ(pki: OpensslPki, emulatorCertificate: string): Buffer {
   const certPath = join(pki.dir, 'emulator.pem');

@@ -16,7 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecdhKdf } from '../src/control-plane/import-export/ecdh-kdf.js';
 import {
   hasOpenssl,
+  opensslEccRoot,
   opensslPki,
+  opensslZWithKey,
   opensslZ,
   partnerKdf,
   partnerPki,
@@ -116,12 +118,12 @@ async function createAgreementKey(client: PaymentCryptographyClient, curve: Curv
   return { arn, publicKey: publicKeyOfAwsCertificate(cert.KeyCertificate!), certificate: cert.KeyCertificate! };
 }
 
-async function importRoot(client: PaymentCryptographyClient, certificate: string): Promise<string> {
+async function importRoot(client: PaymentCryptographyClient, certificate: string, keyAlgorithm = 'RSA_2048'): Promise<string> {
   const out = await client.send(
     new ImportKeyCommand({
       KeyMaterial: {
         RootCertificatePublicKey: {
-          KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'PUBLIC_KEY', KeyAlgorithm: 'RSA_2048', KeyModesOfUse: { Verify: true } },
+          KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'PUBLIC_KEY', KeyAlgorithm: keyAlgorithm as 'RSA_2048', KeyModesOfUse: { Verify: true } },
           PublicKeyCertificate: certificate,
         },
       },
@@ -375,6 +377,64 @@ describe.skipIf(!OPENSSL)('DiffieHellmanTr31KeyBlock with an openssl-made PKI an
         }),
       );
       expect(out.Key!.KeyCheckValue).toBe('08793E');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe.skipIf(!OPENSSL)('an ECC root certificate (openssl-made P-521), as in the aws-samples ECDH flow', () => {
+  it('imports as ECC_NIST_P521 and serves as both CA and partner certificate; Z agrees with openssl pkeyutl', async () => {
+    const h = await harness('in-process');
+    try {
+      const root = opensslEccRoot('P-521');
+      const wrongCurve = await failure(() => importRoot(h.client, root.root, 'ECC_NIST_P384'));
+      expect(wrongCurve.name).toBe('ValidationException');
+      expect(wrongCurve.message).toContain('does not match');
+      const rootArn = await importRoot(h.client, root.root, 'ECC_NIST_P521');
+      const got = await h.client.send(new GetKeyCommand({ KeyIdentifier: rootArn }));
+      expect(got.Key!.KeyAttributes!.KeyAlgorithm).toBe('ECC_NIST_P521');
+      expect(got.Key!.KeyOrigin).toBe('EXTERNAL');
+
+      const k = await createAgreementKey(h.client, 'P-521', 'TR31_K1_KEY_BLOCK_PROTECTION_KEY');
+      const z = opensslZWithKey(root.dir, root.keyPath, k.certificate);
+      expect(z.length).toBe(66);
+      const info = '0102030405';
+      const block = wrapTr31(partnerKdf('ANSI_X963', 'SHA_256', z, hex(info), 32), 'D0000K1AB00E0000', hex(AES256_KEY));
+      const out = await h.client.send(
+        new ImportKeyCommand({
+          KeyMaterial: {
+            DiffieHellmanTr31KeyBlock: {
+              PrivateKeyIdentifier: k.arn,
+              CertificateAuthorityPublicKeyIdentifier: rootArn,
+              PublicKeyCertificate: root.root,
+              DeriveKeyAlgorithm: 'AES_256',
+              KeyDerivationFunction: 'ANSI_X963',
+              KeyDerivationHashAlgorithm: 'SHA_256',
+              DerivationData: { SharedInformation: info },
+              WrappedKeyBlock: block,
+            },
+          },
+        }),
+      );
+      expect(out.Key!.KeyCheckValue).toBe('0A00E3');
+
+      // TR-34 / RSA-wrap chains need an RSA CA: an ECC root is refused there with a clear message
+      const trusted = await failure(() =>
+        h.client.send(
+          new ImportKeyCommand({
+            KeyMaterial: {
+              TrustedCertificatePublicKey: {
+                KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'PUBLIC_KEY', KeyAlgorithm: 'ECC_NIST_P521', KeyModesOfUse: { Verify: true } },
+                PublicKeyCertificate: root.root,
+                CertificateAuthorityPublicKeyIdentifier: rootArn,
+              },
+            },
+          }),
+        ),
+      );
+      expect(trusted.name).toBe('ValidationException');
+      expect(trusted.message).toContain('needs an RSA certificate authority');
     } finally {
       await h.close();
     }

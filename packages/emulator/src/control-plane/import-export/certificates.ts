@@ -1,5 +1,6 @@
 import type { ImportKeyInput, ImportKeyOutput, KeyAttributes, RootCertificatePublicKey, TrustedCertificatePublicKey } from '@aws-sdk/client-payment-cryptography';
 import { Certificate, Tr34Error, verifyCertificateChain } from '@paycrypt/tr34';
+import type { X509Certificate } from 'node:crypto';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { requireUsable, resolveKey } from '../../state/keys.js';
@@ -8,6 +9,7 @@ import { MODE_NAMES, modesText, type ModeName } from '../key-attributes.js';
 import { createKeyRecord } from '../key-factory.js';
 import { keyView } from '../key-view.js';
 import { checkTags } from '../tags.js';
+import { checkX509Validity, eccKeyAlgorithm, parseX509, x509ToAwsBase64 } from './x509.js';
 
 /**
  * ImportKey with RootCertificatePublicKey / TrustedCertificatePublicKey (aws-api.md §10.6,
@@ -15,8 +17,10 @@ import { checkTags } from '../tags.js';
  *
  * Checks are lenient like AWS (tr34.md §9): signatures, chains and validity dates are checked;
  * key-usage purity is not (a root with every keyUsage bit is accepted).
- * NOTE: only RSA certificates are accepted (the @paycrypt/tr34 certificate parser is RSA-only);
- * an ECC root or trusted certificate is refused with ValidationException.
+ * Root certificates may hold RSA or ECC (P-256/384/521) keys: an ECC root is checked with
+ * node:crypto's X509Certificate (x509.ts) and serves the ECDH flows (ecdh.ts).
+ * NOTE: TrustedCertificatePublicKey and the TR-34 / key-cryptogram chains are RSA-only (the
+ * @paycrypt/tr34 certificate parser is RSA-only; TR-34 itself is RSA).
  * NOTE: imported certificates are Exportable false (AWS's example omits the field).
  */
 
@@ -83,12 +87,38 @@ export async function importRootCertificate(ctx: RequestContext, input: ImportKe
   if (!sameModes(attrs.KeyModesOfUse, ['Verify'])) {
     throw validationError(`KeyModesOfUse must be {Verify} for a root certificate, got ${modesText(attrs.KeyModesOfUse ?? {})}`);
   }
+  const x509 = parseX509(m.PublicKeyCertificate!, field);
+  if (x509.publicKey.asymmetricKeyType === 'ec') return importEccRoot(ctx, input, attrs, x509);
   const cert = parseCertificate(m.PublicKeyCertificate!, field);
   checkAlgorithm(attrs, cert, field);
   if (!cert.isSelfIssued || !(await cert.isSignedBy(cert))) throw validationError(`${field} is not a self-signed root certificate`);
   if (cert.isCa === false) throw validationError(`${field} is not a CA certificate (basicConstraints cA is false)`);
   checkDates(cert, ctx, field);
   return importPublicKey(ctx, input, attrs, cert);
+}
+
+/** An ECC root: self-issued, self-signed, a CA, valid now, on the curve KeyAlgorithm names. */
+async function importEccRoot(ctx: RequestContext, input: ImportKeyInput, attrs: KeyAttributes, cert: X509Certificate): Promise<ImportKeyOutput> {
+  const field = 'PublicKeyCertificate';
+  const actual = eccKeyAlgorithm(cert);
+  if (actual === undefined) throw validationError(`${field} holds an EC key on a curve AWS does not support (P-256, P-384, P-521)`);
+  if (attrs.KeyAlgorithm !== actual) throw validationError(`KeyAlgorithm ${attrs.KeyAlgorithm} does not match the key of ${field} (${actual})`);
+  if (!cert.checkIssued(cert) || !cert.verify(cert.publicKey)) throw validationError(`${field} is not a self-signed root certificate`);
+  if (!cert.ca) throw validationError(`${field} is not a CA certificate (basicConstraints cA is not true)`);
+  checkX509Validity(cert, ctx, field);
+  const rec = await createKeyRecord(ctx, ctx.state, {
+    keyUsage: attrs.KeyUsage!,
+    keyClass: 'PUBLIC_KEY',
+    keyAlgorithm: actual,
+    modes: attrs.KeyModesOfUse ?? {},
+    exportable: false,
+    enabled: input.Enabled ?? true,
+    origin: 'EXTERNAL',
+    kcvAlgorithm: input.KeyCheckValueAlgorithm,
+    tags: checkTags(input.Tags),
+    material: { kind: 'public', publicKeySpki: new Uint8Array(cert.publicKey.export({ type: 'spki', format: 'der' })), certificate: x509ToAwsBase64(cert) },
+  });
+  return { Key: keyView(rec) };
 }
 
 export async function importTrustedCertificate(ctx: RequestContext, input: ImportKeyInput, m: TrustedCertificatePublicKey): Promise<ImportKeyOutput> {
@@ -127,6 +157,9 @@ const parsed = new WeakMap<KeyRecord, { text: string; certificate: Certificate }
 function parsedCertificate(record: KeyRecord & { certificate: string }): Certificate {
   let p = parsed.get(record);
   if (p === undefined || p.text !== record.certificate) {
+    if (record.keyAlgorithm.startsWith('ECC_')) {
+      throw validationError(`The certificate authority ${record.keyArn} holds an ECC key; this flow needs an RSA certificate authority`);
+    }
     p = { text: record.certificate, certificate: Certificate.parse(record.certificate) };
     parsed.set(record, p);
   }

@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, diffieHellman, type KeyObject } from 'node:crypto';
+import { createPrivateKey, diffieHellman, type KeyObject } from 'node:crypto';
 import type {
   ExportDiffieHellmanTr31KeyBlock,
   ImportDiffieHellmanTr31KeyBlock,
@@ -6,7 +6,6 @@ import type {
   ImportKeyOutput,
   WrappedKey,
 } from '@aws-sdk/client-payment-cryptography';
-import { awsCertificateToDer } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
@@ -14,6 +13,7 @@ import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
 import type { KeyRecord } from '../../state/records.js';
 import { ecdhKdf, isEcdhKdfHash, isEcdhKdfName } from './ecdh-kdf.js';
 import { importTr31Block, wrapTr31Block, type Tr31Protector } from './tr31.js';
+import { checkX509Validity, parseX509 } from './x509.js';
 import type { ExportPayload } from './types.js';
 
 /**
@@ -79,33 +79,13 @@ async function agreementKey(ctx: RequestContext, identifier: string): Promise<{ 
   return { key, curve };
 }
 
-function parseCertificate(text: string, field: string): X509Certificate {
-  let der: Uint8Array;
-  try {
-    der = awsCertificateToDer(text);
-  } catch {
-    throw validationError(`${field} is not a base64-encoded PEM certificate`);
-  }
-  try {
-    return new X509Certificate(der);
-  } catch {
-    throw validationError(`${field} is not a valid X.509 certificate`);
-  }
-}
-
-function checkValidity(cert: X509Certificate, ctx: RequestContext, what: string): void {
-  if (ctx.now < Date.parse(cert.validFrom)) throw validationError(`${what} is not valid yet (notBefore ${new Date(cert.validFrom).toISOString()})`);
-  if (ctx.now > Date.parse(cert.validTo)) throw validationError(`${what} has expired (notAfter ${new Date(cert.validTo).toISOString()})`);
-}
-
 /**
  * The partner's ECC public key: `PublicKeyCertificate` signed by the imported CA (issuer name and
  * signature), both valid at the request time, an EC key on the curve of the emulator's key.
  * Certificates are public: the message says which check failed.
  * NOTE: the certificate must be signed by the named CA itself (no intermediate path is built
  * here); keyUsage / extendedKeyUsage extensions are not checked (AWS's leniency on certificates,
- * tr34.md §9). The CA is read with node:crypto's X509Certificate, so an ECC CA works here as
- * soon as RootCertificatePublicKey accepts one (certificates.ts is RSA-only today).
+ * tr34.md §9). The CA is read with node:crypto's X509Certificate: RSA and ECC CAs both work.
  */
 async function partnerPublicKey(ctx: RequestContext, m: EcdhParameters, curve: string): Promise<KeyObject> {
   const caRecord = await resolveKey(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
@@ -115,12 +95,12 @@ async function partnerPublicKey(ctx: RequestContext, m: EcdhParameters, curve: s
     );
   }
   requireUsable(caRecord);
-  const ca = parseCertificate(caRecord.certificate, `The certificate of ${caRecord.keyArn}`);
-  const leaf = parseCertificate(m.PublicKeyCertificate!, 'PublicKeyCertificate');
+  const ca = parseX509(caRecord.certificate, `The certificate of ${caRecord.keyArn}`);
+  const leaf = parseX509(m.PublicKeyCertificate!, 'PublicKeyCertificate');
   const chainProblem = !leaf.checkIssued(ca) ? 'its issuer is not the CA' : !leaf.verify(ca.publicKey) ? 'its signature does not verify with the CA key' : undefined;
   if (chainProblem !== undefined) throw validationError(`PublicKeyCertificate is not signed by the certificate authority ${caRecord.keyArn}: ${chainProblem}`);
-  checkValidity(ca, ctx, `The certificate authority ${caRecord.keyArn}`);
-  checkValidity(leaf, ctx, 'PublicKeyCertificate');
+  checkX509Validity(ca, ctx, `The certificate authority ${caRecord.keyArn}`);
+  checkX509Validity(leaf, ctx, 'PublicKeyCertificate');
   const key = leaf.publicKey;
   const leafCurve = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
   if (leafCurve !== NODE_CURVES[curve]) {
