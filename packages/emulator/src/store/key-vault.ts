@@ -13,9 +13,10 @@ export interface SealBinding {
   keyClass: string;
   exportable: boolean;
   /**
-   * Identity of the record that holds the blob (emulator CA, import/export token: see
-   * record-codec.ts). Part of the authenticated binding, so a blob moved to another record does
-   * not open. Absent for key records (their blobs predate it and stay readable).
+   * Identity of the record that holds the blob (the import/export CA and tokens: see
+   * control-plane/import-export/emulator-ca.ts and tokens.ts). Part of the authenticated binding,
+   * so a blob moved to another record does not open. Absent for key records (their blobs
+   * predate it and stay readable).
    */
   recordId?: string;
 }
