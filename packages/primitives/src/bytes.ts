@@ -44,10 +44,38 @@ export function hexToBytes(hex: string, options: HexOptions = {}): Uint8Array {
 }
 
 /** Upper-case hex. */
+/** Character codes of HEX_TABLE, two per byte value. */
+const HEX_CODES: Uint16Array = (() => {
+  const codes = new Uint16Array(512);
+  for (let i = 0; i < 256; i++) {
+    codes[2 * i] = HEX_TABLE[i]!.charCodeAt(0);
+    codes[2 * i + 1] = HEX_TABLE[i]!.charCodeAt(1);
+  }
+  return codes;
+})();
+
+/** bytes per String.fromCharCode call (its argument count is bounded) */
+const HEX_CHUNK = 8192;
+
+/**
+ * Upper-case hex. Built with String.fromCharCode rather than `+=`: appending gives a V8 rope
+ * (one node per append) that a stored key block or KCV would keep alive, about 1.2 kB more heap
+ * for a 112-character block; a flat string costs its characters only. Same speed.
+ */
 export function bytesToHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX_TABLE[bytes[i]!];
-  return s;
+  if (bytes.length > HEX_CHUNK) {
+    const parts: string[] = [];
+    for (let i = 0; i < bytes.length; i += HEX_CHUNK) parts.push(bytesToHex(bytes.subarray(i, i + HEX_CHUNK)));
+    return parts.join('');
+  }
+  const n = bytes.length;
+  const codes = new Array<number>(2 * n);
+  for (let i = 0; i < n; i++) {
+    const x = bytes[i]! * 2;
+    codes[2 * i] = HEX_CODES[x]!;
+    codes[2 * i + 1] = HEX_CODES[x + 1]!;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** True when `s` is hex of even length (upper case only, when asked). */

@@ -140,6 +140,15 @@ describe('bytes', () => {
       expect(hexToBytes(bytesToHex(b))).toEqual(b);
     }), RUNS);
   });
+  it('bytesToHex agrees with node Buffer hex (upper case), across the 8192-byte chunk boundary', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+      expect(bytesToHex(b)).toBe(Buffer.from(b).toString('hex').toUpperCase());
+    }), RUNS);
+    for (const n of [0, 1, 8191, 8192, 8193, 20000]) {
+      const b = new Uint8Array(n).map((_, i) => (i * 7 + 3) & 0xff);
+      expect(bytesToHex(b)).toBe(Buffer.from(b).toString('hex').toUpperCase());
+    }
+  });
   it('constantTimeEqual agrees with element-wise equality', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 16 }), fc.uint8Array({ maxLength: 16 }), (a, b) => {
