@@ -6,9 +6,8 @@ import { validationError } from '../../core/errors.js';
 import { requireUsable, resolveKey } from '../../state/keys.js';
 import type { KeyRecord } from '../../state/records.js';
 import { MODE_NAMES, modesText, type ModeName } from '../key-attributes.js';
-import { createKeyRecord } from '../key-factory.js';
+import { createImportedKey, type ImportedKeyAttributes } from './imported-key.js';
 import { keyView } from '../key-view.js';
-import { checkTags } from '../tags.js';
 import { checkX509Validity, eccKeyAlgorithm, parseX509, x509ToAwsBase64 } from './x509.js';
 
 /**
@@ -64,17 +63,11 @@ function checkPublicKeyClass(attrs: KeyAttributes): void {
 }
 
 async function importPublicKey(ctx: RequestContext, input: ImportKeyInput, attrs: KeyAttributes, cert: Certificate, chain?: string): Promise<ImportKeyOutput> {
-  const rec = await createKeyRecord(ctx, ctx.state, {
-    keyUsage: attrs.KeyUsage!,
-    keyClass: 'PUBLIC_KEY',
-    keyAlgorithm: attrs.KeyAlgorithm!,
-    modes: attrs.KeyModesOfUse ?? {},
-    exportable: false,
-    enabled: input.Enabled ?? true,
-    origin: 'EXTERNAL',
-    kcvAlgorithm: input.KeyCheckValueAlgorithm,
-    tags: checkTags(input.Tags),
-    material: { kind: 'public', publicKeySpki: cert.publicKey.spki, certificate: cert.toAwsBase64(), ...(chain === undefined ? {} : { certificateChain: chain }) },
+  const rec = await createImportedKey(ctx, input, { ...(attrs as ImportedKeyAttributes), KeyClass: 'PUBLIC_KEY' }, false, {
+    kind: 'public',
+    publicKeySpki: cert.publicKey.spki,
+    certificate: cert.toAwsBase64(),
+    ...(chain === undefined ? {} : { certificateChain: chain }),
   });
   return { Key: keyView(rec) };
 }
@@ -106,17 +99,10 @@ async function importEccRoot(ctx: RequestContext, input: ImportKeyInput, attrs: 
   if (!cert.checkIssued(cert) || !cert.verify(cert.publicKey)) throw validationError(`${field} is not a self-signed root certificate`);
   if (!cert.ca) throw validationError(`${field} is not a CA certificate (basicConstraints cA is not true)`);
   checkX509Validity(cert, ctx, field);
-  const rec = await createKeyRecord(ctx, ctx.state, {
-    keyUsage: attrs.KeyUsage!,
-    keyClass: 'PUBLIC_KEY',
-    keyAlgorithm: actual,
-    modes: attrs.KeyModesOfUse ?? {},
-    exportable: false,
-    enabled: input.Enabled ?? true,
-    origin: 'EXTERNAL',
-    kcvAlgorithm: input.KeyCheckValueAlgorithm,
-    tags: checkTags(input.Tags),
-    material: { kind: 'public', publicKeySpki: new Uint8Array(cert.publicKey.export({ type: 'spki', format: 'der' })), certificate: x509ToAwsBase64(cert) },
+  const rec = await createImportedKey(ctx, input, { ...(attrs as ImportedKeyAttributes), KeyClass: 'PUBLIC_KEY', KeyAlgorithm: actual }, false, {
+    kind: 'public',
+    publicKeySpki: new Uint8Array(cert.publicKey.export({ type: 'spki', format: 'der' })),
+    certificate: x509ToAwsBase64(cert),
   });
   return { Key: keyView(rec) };
 }

@@ -4,9 +4,8 @@ import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
 import { checkCreateKeyAttributes } from '../key-attributes.js';
-import { createKeyRecord } from '../key-factory.js';
+import { createImportedKey, type ImportedKeyAttributes } from './imported-key.js';
 import { keyView } from '../key-view.js';
-import { checkTags } from '../tags.js';
 import { requireChain, resolveCaCertificate } from './certificates.js';
 import { exportedKcv } from './kcv.js';
 import { requireWrappingStrength } from './strength.js';
@@ -56,18 +55,7 @@ export async function importKeyCryptogram(ctx: RequestContext, input: ImportKeyI
       // the text AWS answers in this case starts so (aws-samples key_exchange/README.md, tr34.md §8)
       throw validationError(`Actual KeyAlgorithm of the WrappedKey is mismatching with KeyAttributes.KeyAlgorithm ${attrs.KeyAlgorithm}`);
     }
-    const rec = await createKeyRecord(ctx, ctx.state, {
-      keyUsage: attrs.KeyUsage!,
-      keyClass: attrs.KeyClass!,
-      keyAlgorithm: attrs.KeyAlgorithm!,
-      modes: attrs.KeyModesOfUse ?? {},
-      exportable: m.Exportable!,
-      enabled: input.Enabled ?? true,
-      origin: 'EXTERNAL',
-      kcvAlgorithm: input.KeyCheckValueAlgorithm,
-      tags: checkTags(input.Tags),
-      material: { kind: 'symmetric', key },
-    });
+    const rec = await createImportedKey(ctx, input, attrs as ImportedKeyAttributes, m.Exportable!, { kind: 'symmetric', key });
     return { Key: keyView(rec) };
   } finally {
     key.fill(0);

@@ -6,10 +6,10 @@ import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
 import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
 import type { KeyRecord } from '../../state/records.js';
 import { checkCreateKeyAttributes } from '../key-attributes.js';
-import { createKeyRecord } from '../key-factory.js';
 import { keyView } from '../key-view.js';
 import { checkReplicationRegions, replicateNewKey } from '../replication.js';
 import { checkTags } from '../tags.js';
+import { createImportedKey } from './imported-key.js';
 import { requireWrappingStrength } from './strength.js';
 import { exportHeaderFields } from './tr31-headers.js';
 import type { ExportPayload } from './types.js';
@@ -115,18 +115,8 @@ export async function importTr31Block(ctx: RequestContext, input: ImportKeyInput
     // NOTE: the "wrapping key at least as strong" rule is documented for export; the emulator
     // applies it to import too (X9.143 forbids a key protected by a weaker key).
     for (const a of w.strengthOf) requireWrappingStrength(a, attrs.KeyAlgorithm, 'import');
-    const rec = await createKeyRecord(ctx, ctx.state, {
-      keyUsage: attrs.KeyUsage,
-      keyClass: attrs.KeyClass,
-      keyAlgorithm: attrs.KeyAlgorithm,
-      modes: attrs.KeyModesOfUse,
-      exportable: header.exportability === 'E' || header.exportability === 'S',
-      enabled: input.Enabled ?? true,
-      origin: 'EXTERNAL',
-      kcvAlgorithm: input.KeyCheckValueAlgorithm,
-      tags,
-      material: { kind: 'symmetric', key },
-    });
+    const exportable = header.exportability === 'E' || header.exportability === 'S';
+    const rec = await createImportedKey(ctx, input, attrs, exportable, { kind: 'symmetric', key }, tags);
     await replicateNewKey(ctx, rec, replication);
     return { Key: keyView(rec) };
   } finally {

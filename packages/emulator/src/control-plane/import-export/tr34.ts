@@ -4,9 +4,8 @@ import { Certificate, Tr34Error, buildTr34KeyBlock, openTr34KeyBlock, type Opene
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { checkCreateKeyAttributes } from '../key-attributes.js';
-import { createKeyRecord } from '../key-factory.js';
+import { createImportedKey } from './imported-key.js';
 import { keyView } from '../key-view.js';
-import { checkTags } from '../tags.js';
 import { ownSide } from './byoca.js';
 import { requireChain, resolveCaCertificate } from './certificates.js';
 import { exportedKcv } from './kcv.js';
@@ -92,18 +91,7 @@ export async function importTr34(ctx: RequestContext, input: ImportKeyInput, m: 
     // tr34.md §5 step 10: an AES-128 key under an RSA-2048 wrapping key is refused
     requireWrappingStrength(token.algorithm, attrs.KeyAlgorithm, 'import');
     // NOTE: exportability from the header: E and S → Exportable true, N → false (TR-31 semantics; aws-api.md §10.4)
-    const rec = await createKeyRecord(ctx, ctx.state, {
-      keyUsage: attrs.KeyUsage,
-      keyClass: attrs.KeyClass,
-      keyAlgorithm: attrs.KeyAlgorithm,
-      modes: attrs.KeyModesOfUse,
-      exportable: opened.header.exportability !== 'N',
-      enabled: input.Enabled ?? true,
-      origin: 'EXTERNAL',
-      kcvAlgorithm: input.KeyCheckValueAlgorithm,
-      tags: checkTags(input.Tags),
-      material: { kind: 'symmetric', key },
-    });
+    const rec = await createImportedKey(ctx, input, attrs, opened.header.exportability !== 'N', { kind: 'symmetric', key });
     return { Key: keyView(rec) };
   } finally {
     key.fill(0);
