@@ -34,7 +34,8 @@ export async function exportKey(input: ExportKeyInput, ctx: RequestContext): Pro
     else if (m.Tr34KeyBlock !== undefined) wrapped = await exportTr34(ctx, payload, m.Tr34KeyBlock);
     else if (m.KeyCryptogram !== undefined) wrapped = await exportKeyCryptogram(ctx, payload, m.KeyCryptogram);
     else if (m.DiffieHellmanTr31KeyBlock !== undefined) wrapped = await exportDiffieHellmanTr31(ctx, payload, m.DiffieHellmanTr31KeyBlock);
-    else throw notImplementedError('ExportKey');
+    // NOTE: As2805KeyCryptogram (newest model, AS 2805 key exchange) is not emulated: NotImplementedException (501).
+    else throw notImplementedError('ExportKey with KeyMaterial As2805KeyCryptogram');
     return { WrappedKey: { ...wrapped, ...kcv } };
   } finally {
     payload.key.fill(0);

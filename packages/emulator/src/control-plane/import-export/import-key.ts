@@ -16,5 +16,6 @@ export async function importKey(input: ImportKeyInput, ctx: RequestContext): Pro
   if (m.RootCertificatePublicKey !== undefined) return importRootCertificate(ctx, input, m.RootCertificatePublicKey);
   if (m.TrustedCertificatePublicKey !== undefined) return importTrustedCertificate(ctx, input, m.TrustedCertificatePublicKey);
   if (m.DiffieHellmanTr31KeyBlock !== undefined) return importDiffieHellmanTr31(ctx, input, m.DiffieHellmanTr31KeyBlock);
-  throw notImplementedError('ImportKey');
+  // NOTE: As2805KeyCryptogram (newest model, AS 2805 key exchange) is not emulated: NotImplementedException (501).
+  throw notImplementedError('ImportKey with KeyMaterial As2805KeyCryptogram');
 }
