@@ -52,13 +52,26 @@ describe('data directory', () => {
     await c1.send(new TagResourceCommand({ ResourceArn: created[1]!.KeyArn, Tags: [{ Key: 'team', Value: 'cards' }] }));
     await c1.send(new DeleteKeyCommand({ KeyIdentifier: created[2]!.KeyArn, DeleteKeyInDays: 30 }));
     const before = await c1.send(new ListKeysCommand({}));
+    // the clear symmetric keys, read test-side before closing, must appear in no file (hex or base64)
+    const clearKeys = created.slice(0, 3).map((k) => {
+      const r = em1.services.states.get('111122223333', 'us-east-1').keys.get(k.KeyArn!.split('/')[1]!)!;
+      return Buffer.from(em1.services.vault.unseal(r.sealed!, { keyUsage: r.keyUsage, keyAlgorithm: r.keyAlgorithm, keyClass: r.keyClass, exportable: r.exportable }));
+    });
     c1.destroy();
     await em1.close();
 
     // no clear key material: every key file holds a sealed blob only, and the LMK is not in the store
     const files = allFiles(dataDir);
     const lmkHex = Buffer.from(lmk).toString('hex').toUpperCase();
-    for (const f of files) expect(readFileSync(f, 'utf8').toUpperCase()).not.toContain(lmkHex);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(text.toUpperCase()).not.toContain(lmkHex);
+      for (const k of clearKeys) {
+        expect(text.toUpperCase()).not.toContain(k.toString('hex').toUpperCase());
+        expect(text).not.toContain(k.toString('base64').slice(0, 20));
+      }
+    }
+    expect(clearKeys.map((k) => k.length)).toEqual([32, 16, 64]);
     expect(files.filter((f) => f.includes(`${join('keys', '')}`))).toHaveLength(4);
 
     const em2 = await Emulator.open({ dataDir, lmk: (await loadLmk({ dataDir, env: {} })).lmk });

@@ -1,0 +1,58 @@
+import { CreateKeyCommand, PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { Emulator } from '../src/index.js';
+import { startHttpServer } from '../src/transport/http-server.js';
+import { credentials, harness } from './helpers.js';
+
+const CVK = {
+  Exportable: true,
+  KeyAttributes: { KeyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'TDES_2KEY', KeyModesOfUse: { Generate: true } },
+} as const;
+
+describe('transport defaults', () => {
+  it('the HTTP server binds 127.0.0.1 unless told otherwise', async () => {
+    const em = Emulator.inMemory();
+    const s = await startHttpServer(em);
+    try {
+      expect((s.server.address() as AddressInfo).address).toBe('127.0.0.1');
+    } finally {
+      await s.close();
+      await em.close();
+    }
+  });
+
+  it.each(['in-process', 'http'] as const)('the account id is configurable (%s)', async (t) => {
+    const h = await harness(t, { accountId: '999988887777' });
+    try {
+      const key = (await h.client.send(new CreateKeyCommand(CVK))).Key!;
+      expect(key.KeyArn).toMatch(/^arn:aws:payment-cryptography:us-east-1:999988887777:key\//);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('paycrypt-emulator: --account-id is used, and it listens on 127.0.0.1 by default', async () => {
+    const bin = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--port', '0', '--account-id', '123456789012'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const c = new PaymentCryptographyClient({ region: 'ap-southeast-2', endpoint, credentials, maxAttempts: 1 });
+      const key = (await c.send(new CreateKeyCommand(CVK))).Key!;
+      expect(key.KeyArn).toMatch(/^arn:aws:payment-cryptography:ap-southeast-2:123456789012:key\//);
+      c.destroy();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
