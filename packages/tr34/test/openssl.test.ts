@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '@paycrypt/primitives';
-import { buildTr34KeyBlock, derToPem, generateRsaKeyPair, issueCertificate, type RsaPrivateKey } from '../src/index.js';
+import * as pkijs from 'pkijs';
+import { Certificate, buildTr34KeyBlock, derToPem, generateRsaKeyPair, issueCertificate, openTr34KeyBlock, type RsaPrivateKey } from '../src/index.js';
 import { parseTr34Token } from '../src/tr34/token.js';
 import { signedBytes } from '../src/tr34/signed-data.js';
 import { parseKeyBlock } from '../src/tr34/key-block.js';
-import { party } from './fixtures.js';
+import { ASC, ASC_VALID_AT, party } from './fixtures.js';
 import { HAS_OPENSSL, OPENSSL_VERSION, openssl } from './openssl.js';
 
 // Independent check: the OpenSSL command line verifies our signature over the signed
@@ -58,6 +59,36 @@ describe.skipIf(!HAS_OPENSSL)(`OpenSSL CLI checks our tokens (${OPENSSL_VERSION}
     });
   }
 
+  it('a 16-byte nonce with a 16-character header: attributes sent out of DER order; openssl verifies the signature over them as sent (extracted by pkijs), not over the sorted SET', async () => {
+    const nonce = hexToBytes('167EB0E72781E4940112233445566778');
+    const key = hexToBytes('0123456789ABCDEFFEDCBA9876543210');
+    const built = await buildTr34KeyBlock({ kdhCertificate: kdh.certificate, kdhPrivateKey: kdh.privateKey, krdCertificate: krd2048.certificate, key, header: 'D0000K0TB00E0000', nonce });
+    // an independent parser (pkijs) gives the signed attributes as a SET TLV and the signature
+    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(built.der)).content });
+    const si = sd.signerInfos[0]!;
+    const asSent = new Uint8Array(si.signedAttrs!.encodedValue);
+    const signature = si.signature.valueBlock.valueHexView;
+    expect(asSent[0]).toBe(0x31);
+    const attrs = splitTlvs(asSent);
+    expect(attrs).toHaveLength(4);
+    const sorted = [...attrs].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect(sorted.map((a) => bytesToHex(a))).not.toEqual(attrs.map((a) => bytesToHex(a)));
+    const files = { 'kdh.pub': derToPem(kdh.certificate.publicKey.spki, 'PUBLIC KEY'), 'sig.bin': signature };
+    const verify = (data: Uint8Array) => openssl(['dgst', '-sha256', '-verify', '{dir}/kdh.pub', '-signature', '{dir}/sig.bin', '{dir}/attrs.bin'], { ...files, 'attrs.bin': data });
+    expect(verify(asSent).stdout).toContain('Verified OK');
+    expect(() => verify(setOf(sorted))).toThrow(/Verification failure|Command failed/);
+    const opened = await openTr34KeyBlock(built.der, {
+      krdPrivateKey: krd2048.privateKey,
+      krdCertificate: krd2048.certificate,
+      kdhCertificate: kdh.certificate,
+      trustAnchors: [Certificate.parse(ASC.keys.root.cert_pem)],
+      intermediates: [Certificate.parse(ASC.keys.ca_kdh.cert_pem)],
+      expectedNonce: nonce,
+      at: ASC_VALID_AT,
+    });
+    expect(opened.key).toEqual(key);
+  });
+
   it('openssl cms -verify accepts a token signed by a freshly generated key (signature over the attributes as sent)', async () => {
     const cert = await issueCertificate({ profile: 'signing', subject: { commonName: 'fresh KDH' }, publicKey: freshKdh.publicKey, selfSigningKey: freshKdh, seed: 'fresh' });
     const built = await buildTr34KeyBlock({ kdhCertificate: cert, kdhPrivateKey: freshKdh, krdCertificate: krd2048.certificate, key: hexToBytes('0123456789ABCDEFFEDCBA9876543210'), header: 'D0000K0TB00E0000', nonce: hexToBytes('0102030405060708') });
@@ -70,4 +101,31 @@ function mdOf(t: ReturnType<typeof parseTr34Token>): Uint8Array {
   const a = t.signerInfo.attributes.find((x) => x.oid === '1.2.840.113549.1.9.4')!;
   const v = a.values[0]!;
   return v.buf.subarray(v.valueStart, v.end);
+}
+
+/** The TLVs inside a DER SET (short or long definite lengths). */
+function splitTlvs(set: Uint8Array): Uint8Array[] {
+  const [start, end] = contentRange(set, 0);
+  const out: Uint8Array[] = [];
+  for (let i = start; i < end; ) {
+    const [, e] = contentRange(set, i);
+    out.push(set.subarray(i, e));
+    i = e;
+  }
+  return out;
+}
+
+function contentRange(b: Uint8Array, at: number): [number, number] {
+  const first = b[at + 1]!;
+  if (first < 0x80) return [at + 2, at + 2 + first];
+  const n = first & 0x7f;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[at + 2 + i]!;
+  return [at + 2 + n, at + 2 + n + len];
+}
+
+function setOf(items: Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(items.map((x) => Buffer.from(x)));
+  const len = body.length < 0x80 ? [body.length] : body.length < 0x100 ? [0x81, body.length] : [0x82, body.length >> 8, body.length & 0xff];
+  return new Uint8Array(Buffer.concat([Buffer.from([0x31, ...len]), body]));
 }
