@@ -5,8 +5,10 @@ import {
   AES_DUKPT_KEY_TYPES,
   AES_DUKPT_KEY_USAGES,
   AesCipher,
+  PrimitivesError,
   TdesCipher,
   aesDukptInitialKey,
+  awsExportDukptInitialKey,
   aesDukptWorkingKey,
   bytesToHex,
   cbcDecrypt,
@@ -16,10 +18,14 @@ import {
   decodePinBlock,
   encipherIso4PinBlock,
   encodePinBlock,
+  generateCardVerificationValue,
+  generateMac,
   hexToBytes,
+  hmacSha,
   parseAesKsn,
   parseTdesKsn,
   popcount32,
+  tdesDukptWorkingKey,
   visaDecimalize,
   type AesDukptKeyType,
   type AesDukptKeyUsage,
@@ -228,4 +234,32 @@ describe('KSN counters: TDES 21 bits (≤ 10 one-bits), AES 32 bits (≤ 16 one-
     expect(parseAesKsn('FFFFFFFFFFFFFFFFFFFF0000').counter).toBe(0xffff0000); // 16 one-bits
     expect(() => parseAesKsn('FFFFFFFFFFFFFFFFFFFF8000')).toThrow(/17 one-bits/);
   });
+});
+
+describe('names from untyped callers select only table entries, never a prototype member', () => {
+  // Before the audit, "toString" as a TDES variant returned the bare transaction key and as an
+  // AES usage derived a key with usage indicator 0: wrong results instead of errors.
+  const tdesBdk = h('0123456789ABCDEFFEDCBA9876543210');
+  const aesBdk = h('FEDCBA9876543210F1F1F1F1F1F1F1F1');
+  const cases: Array<[string, () => unknown]> = [
+    ['TDES DUKPT variant', () => tdesDukptWorkingKey(tdesBdk, 'FFFF9876543210E00001', 'toString' as never)],
+    ['AES DUKPT usage', () => aesDukptWorkingKey(aesBdk, '123456789012345600000001', { usage: 'toString' as never })],
+    ['AES DUKPT key type', () => aesDukptWorkingKey(aesBdk, '123456789012345600000001', { usage: 'PIN_ENCRYPTION', keyType: 'constructor' as never })],
+    ['AWS DUKPT BDK algorithm', () => awsExportDukptInitialKey(aesBdk, 'toString' as never, '123456789012345600000001')],
+    ['CVV variant', () => generateCardVerificationValue(tdesBdk, 'toString' as never, { pan: '4123456789012345', expiry: '0328', serviceCode: '101' })],
+    ['MAC algorithm', () => generateMac('toString' as never, aesBdk, aesBdk)],
+    ['HMAC hash', () => hmacSha('valueOf' as never, aesBdk, aesBdk)],
+    ['PIN block format', () => encodePinBlock('constructor' as never, '1234', '4111111111111111')],
+  ];
+  for (const [name, fn] of cases) {
+    it(name, () => {
+      let err: unknown;
+      try {
+        fn();
+      } catch (e) {
+        err = e;
+      }
+      expect(err instanceof RangeError || err instanceof PrimitivesError).toBe(true);
+    });
+  }
 });

@@ -93,7 +93,7 @@ export function generateCardVerificationValue(
   input: { pan: string; expiry: string; serviceCode?: string },
   digits: 3 | 4 = 3,
 ): string {
-  const facts = VISA_CVV_VARIANTS[variant];
+  const facts = Object.prototype.hasOwnProperty.call(VISA_CVV_VARIANTS, variant) ? VISA_CVV_VARIANTS[variant] : undefined;
   if (facts === undefined) throw new RangeError(`"variant" expected CVV, CVV2 or ICVV, got ${String(variant)}`);
   const serviceCode = facts.serviceCode ?? input.serviceCode;
   return generateCvv(cvk, { pan: input.pan, expiry: input.expiry, serviceCode: serviceCode as string }, digits);

@@ -134,12 +134,13 @@ export function resolveWorkingKeyOptions(
   options: AesDukptWorkingKeyOptions,
   txnType: AesDukptKeyType,
 ): { usage: number; type: AesDukptKeyType } {
-  const usage = AES_DUKPT_KEY_USAGES[options.usage];
+  // own properties only: a name such as "toString" from an untyped caller must not select a prototype member
+  const usage = Object.prototype.hasOwnProperty.call(AES_DUKPT_KEY_USAGES, options.usage) ? AES_DUKPT_KEY_USAGES[options.usage] : undefined;
   if (usage === undefined || options.usage === 'KEY_DERIVATION_INITIAL_KEY') {
     throw new RangeError(`"usage" expected a working-key usage of X9.24-3:2017, got ${String(options.usage)}`);
   }
   const type = options.keyType ?? txnType;
-  const facts = AES_DUKPT_KEY_TYPES[type];
+  const facts = Object.prototype.hasOwnProperty.call(AES_DUKPT_KEY_TYPES, type) ? AES_DUKPT_KEY_TYPES[type] : undefined;
   if (facts === undefined) throw new RangeError(`"keyType" expected one of ${Object.keys(AES_DUKPT_KEY_TYPES).join(', ')}, got ${String(type)}`);
   // X9.24-3:2017 6.1.3: a working key is never stronger than the key it is derived from
   if (facts.strength > AES_DUKPT_KEY_TYPES[txnType].strength) {

@@ -26,7 +26,7 @@ const BDK_FACTS: Readonly<Record<AwsDukptBdkAlgorithm, { keyBytes: number; schem
 };
 
 export function awsExportDukptInitialKey(bdk: Uint8Array, bdkAlgorithm: AwsDukptBdkAlgorithm, ksn: KsnInput): Uint8Array {
-  const facts = BDK_FACTS[bdkAlgorithm];
+  const facts = Object.prototype.hasOwnProperty.call(BDK_FACTS, bdkAlgorithm) ? BDK_FACTS[bdkAlgorithm] : undefined;
   if (facts === undefined) {
     throw new PrimitivesError('UNSUPPORTED', `"bdkAlgorithm" ${String(bdkAlgorithm)} cannot be a DUKPT BDK (TDES_2KEY, AES_128, AES_192, AES_256)`, {
       field: 'bdkAlgorithm',

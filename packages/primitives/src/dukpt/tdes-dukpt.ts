@@ -124,7 +124,7 @@ export function tdesDukptTransactionKey(bdk: Uint8Array | TdesDukptBdk, ksn: Ksn
 /** Applies a variant (and, for data keys, the one-way step) to a transaction key. */
 export function tdesDukptVariantKey(transactionKey: Uint8Array, variant: TdesDukptKeyVariant): Uint8Array {
   assertBytes(transactionKey, 'transactionKey', 16);
-  const facts = TDES_DUKPT_VARIANTS[variant];
+  const facts = Object.prototype.hasOwnProperty.call(TDES_DUKPT_VARIANTS, variant) ? TDES_DUKPT_VARIANTS[variant] : undefined;
   if (facts === undefined) throw new RangeError(`"variant" expected one of ${Object.keys(TDES_DUKPT_VARIANTS).join(', ')}, got ${String(variant)}`);
   const v = transactionKey.slice();
   v[facts.maskByte] = v[facts.maskByte]! ^ 0xff;

@@ -17,7 +17,7 @@ export const HMAC_HASHES = {
 
 /** Full-length HMAC of `data` under `key` (any key length, RFC 2104). */
 export function hmacSha(hash: HmacHash, key: Uint8Array, data: Uint8Array): Uint8Array {
-  const facts = HMAC_HASHES[hash];
+  const facts = Object.prototype.hasOwnProperty.call(HMAC_HASHES, hash) ? HMAC_HASHES[hash] : undefined;
   if (facts === undefined) throw new RangeError(`"hash" expected SHA224, SHA256, SHA384 or SHA512, got ${String(hash)}`);
   assertBytes(key, 'key');
   assertBytes(data, 'data');

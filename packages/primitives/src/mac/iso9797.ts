@@ -28,7 +28,7 @@ export const ISO9797_PADDING_METHODS: Readonly<Record<Iso9797Padding, { readonly
 
 /** Pads `data` for a block size `bs` by ISO/IEC 9797-1 method 1, 2 or 3. */
 export function iso9797Pad(data: Uint8Array, bs: number, method: Iso9797Padding): Uint8Array {
-  const facts = ISO9797_PADDING_METHODS[method];
+  const facts = Object.prototype.hasOwnProperty.call(ISO9797_PADDING_METHODS, method) ? ISO9797_PADDING_METHODS[method] : undefined;
   if (facts === undefined) throw new RangeError(`"padding" expected 1, 2 or 3, got ${String(method)}`);
   const body = data.length + (facts.marker === undefined ? 0 : 1);
   const padded = Math.max(bs, Math.ceil(body / bs) * bs);

@@ -47,7 +47,7 @@ function blockCipher(key: Uint8Array | BlockCipher, family: 'TDES' | 'AES' | und
 
 /** The MAC of `data`. */
 export function generateMac(algorithm: MacAlgorithm, key: Uint8Array | BlockCipher, data: Uint8Array, options: MacOptions = {}): Uint8Array {
-  const facts = MAC_ALGORITHMS[algorithm];
+  const facts = Object.prototype.hasOwnProperty.call(MAC_ALGORITHMS, algorithm) ? MAC_ALGORITHMS[algorithm] : undefined;
   if (facts === undefined) throw new RangeError(`"algorithm" expected one of ${Object.keys(MAC_ALGORITHMS).join(', ')}, got ${String(algorithm)}`);
   let full: Uint8Array;
   switch (facts.kind) {

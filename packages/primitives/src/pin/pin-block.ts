@@ -52,7 +52,7 @@ export function invalidPinBlock(): PrimitivesError {
 }
 
 function formatFacts(format: PinBlockFormat): PinBlockFormatFacts {
-  const f = PIN_BLOCK_FORMATS[format];
+  const f = Object.prototype.hasOwnProperty.call(PIN_BLOCK_FORMATS, format) ? PIN_BLOCK_FORMATS[format] : undefined;
   if (f === undefined) throw new RangeError(`"format" expected ISO_0, ISO_1, ISO_2, ISO_3 or ISO_4, got ${String(format)}`);
   return f;
 }
