@@ -91,6 +91,10 @@ describe('typed optional blocks: format errors for the IDs the existing suite di
       expect(e.field).toBe(id);
     });
   }
+  it('an unregistered or prototype ID is a RangeError, not a crash inside the codec table', () => {
+    expect(() => decodeOptionalBlock('XX' as TypedOptionalBlockId, '00')).toThrow(RangeError);
+    expect(() => decodeOptionalBlock('toString' as TypedOptionalBlockId, '00')).toThrow(RangeError);
+  });
   it('the smallest and largest valid KCVs are accepted (legacy 1–3 bytes, CMAC 1–5 bytes)', () => {
     expect(decodeOptionalBlock('KC', '00AB').kcv).toHaveLength(1);
     expect(decodeOptionalBlock('KC', '00ABCDEF').kcv).toHaveLength(3);

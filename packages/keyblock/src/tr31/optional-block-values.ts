@@ -115,6 +115,8 @@ const CODECS: { [K in TypedOptionalBlockId]: Codec<Tr31OptionalBlockValues[K]> }
 
 /** Decodes the data of a registered optional block (its format is validated first). */
 export function decodeOptionalBlock<K extends TypedOptionalBlockId>(id: K, data: string): Tr31OptionalBlockValues[K] {
+  if (!Object.prototype.hasOwnProperty.call(CODECS, id)) throw new RangeError(`"id" expected a registered optional block ID, got ${String(id)}`);
+  if (typeof data !== 'string') throw new TypeError(`"data" expected a string, got ${typeof data}`);
   checkOptionalBlockData(id, data);
   return CODECS[id].decode(data);
 }
