@@ -7,6 +7,7 @@ import {
   AesCipher,
   PrimitivesError,
   TdesCipher,
+  TdesDukptBdk,
   aesDukptInitialKey,
   awsExportDukptInitialKey,
   aesDukptWorkingKey,
@@ -14,9 +15,12 @@ import {
   cbcDecrypt,
   cbcEncrypt,
   cmac,
+  ctrCrypt,
   decipherIso4PinBlock,
   decodePinBlock,
   encipherIso4PinBlock,
+  ecbDecrypt,
+  ecbEncrypt,
   encodePinBlock,
   generateCardVerificationValue,
   generateMac,
@@ -25,6 +29,10 @@ import {
   parseAesKsn,
   parseTdesKsn,
   popcount32,
+  tdesDukptIpek,
+  tdesDukptTransactionKey,
+  tdesDukptTransactionKeyFromIpek,
+  tdesDukptVariantKey,
   tdesDukptWorkingKey,
   visaDecimalize,
   type AesDukptKeyType,
@@ -262,4 +270,88 @@ describe('names from untyped callers select only table entries, never a prototyp
       expect(err instanceof RangeError || err instanceof PrimitivesError).toBe(true);
     });
   }
+});
+
+/** X9.24-1:2009 A.2 host-side TDES DUKPT written here with node:crypto (DES = 2-key EDE with K‖K). */
+function refTdesTransactionKey(bdk: Buffer, ksn: Buffer): Buffer {
+  const des = (k8: Buffer, b: Buffer) => createCipheriv('des-ede-ecb', Buffer.concat([k8, k8]), null).setAutoPadding(false).update(b);
+  const tdes = (k16: Buffer, b: Buffer) => createCipheriv('des-ede-ecb', k16, null).setAutoPadding(false).update(b);
+  const xor = (a: Buffer, b: Buffer) => Buffer.from(a.map((x, i) => x ^ b[i]!));
+  const C0 = Buffer.from('C0C0C0C000000000C0C0C0C000000000', 'hex');
+  const reg = Buffer.from(ksn.subarray(0, 8));
+  reg[7] = reg[7]! & 0xe0;
+  let key = Buffer.concat([tdes(bdk, reg), tdes(xor(bdk, C0), reg)]);
+  const counter = ksn.readUIntBE(7, 3) & 0x1fffff;
+  const r8 = Buffer.from(ksn.subarray(2, 10));
+  r8.writeUIntBE(r8.readUIntBE(5, 3) & 0xe00000, 5, 3);
+  for (let bit = 0x100000; bit > 0; bit >>>= 1) {
+    if ((counter & bit) === 0) continue;
+    r8.writeUIntBE(r8.readUIntBE(5, 3) | bit, 5, 3);
+    const half = (k: Buffer) => xor(des(k.subarray(0, 8), xor(r8, k.subarray(8))), k.subarray(8));
+    key = Buffer.concat([half(xor(key, C0)), half(key)]);
+  }
+  return key;
+}
+
+describe('TDES DUKPT transaction keys for any valid counter against a node:crypto reference', () => {
+  it('random BDKs, initial KSNs and counters (≤ 10 one-bits); every variant mask', () => {
+    const masks: Array<[Parameters<typeof tdesDukptWorkingKey>[2], string]> = [
+      ['PIN', '00000000000000FF00000000000000FF'],
+      ['MAC_REQUEST', '000000000000FF00000000000000FF00'],
+      ['MAC_RESPONSE', '00000000FF00000000000000FF000000'],
+    ];
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 10, maxLength: 10 }),
+        fc.integer({ min: 1, max: 0x1fffff }).filter((c) => popcount32(c) <= 10),
+        (bdk, ksn0, counter) => {
+          const ksn = Buffer.from(ksn0);
+          ksn.writeUIntBE((ksn.readUIntBE(7, 3) & 0xe00000) | counter, 7, 3);
+          const txn = refTdesTransactionKey(Buffer.from(bdk), ksn);
+          expect(hex(tdesDukptTransactionKey(bdk, ksn))).toBe(txn.toString('hex').toUpperCase());
+          for (const [variant, mask] of masks) {
+            const want = Buffer.from(txn.map((x, i) => x ^ Buffer.from(mask, 'hex')[i]!));
+            expect(hex(tdesDukptWorkingKey(bdk, ksn, variant)), variant).toBe(want.toString('hex').toUpperCase());
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('Node Buffer inputs (slice() is a view) are never modified and give the Uint8Array results', () => {
+  // Before the audit, a Buffer BDK was masked in place (wrong IPEK, then wiped), a Buffer KSN had
+  // its counter bits cleared, and a Buffer IV was advanced by CTR.
+  const bdkHex = '0123456789ABCDEFFEDCBA9876543210';
+  const ksnHex = 'FFFF9876543210E10001'; // counter 0x010001: bits in byte 7 as well
+  it('TDES DUKPT: BDK, KSN, IPEK and transaction key buffers', () => {
+    const bdk = Buffer.from(bdkHex, 'hex');
+    const ksn = Buffer.from(ksnHex, 'hex');
+    expect(hex(new TdesDukptBdk(bdk).ipekFromRegister(h('FFFF9876543210E0')))).toBe('6AC292FAA1315B4D858AB3A3D7D5933A'); // X9.24-1 A.4
+    const want = hex(tdesDukptTransactionKey(h(bdkHex), h(ksnHex)));
+    expect(hex(tdesDukptTransactionKey(bdk, ksn))).toBe(want);
+    const ipek = Buffer.from(tdesDukptIpek(h(bdkHex), h(ksnHex)));
+    const ipekCopy = hex(ipek);
+    expect(hex(tdesDukptTransactionKeyFromIpek(ipek, ksn))).toBe(want);
+    const txn = Buffer.from(h(want));
+    expect(hex(tdesDukptVariantKey(txn, 'DATA_REQUEST'))).toBe(hex(tdesDukptVariantKey(h(want), 'DATA_REQUEST')));
+    expect([bdk.toString('hex').toUpperCase(), ksn.toString('hex').toUpperCase(), hex(ipek), hex(txn)]).toEqual([bdkHex, ksnHex, ipekCopy, want]);
+  });
+  it('PIN block decode and CTR IV buffers', () => {
+    const block = Buffer.from(h('041274EDCBA9876F')); // X9.24-1 A.4 ISO-0 block, PIN 1234, PAN 4012345678909
+    expect(decodePinBlock('ISO_0', block, '4012345678909')).toBe('1234');
+    expect(block.toString('hex').toUpperCase()).toBe('041274EDCBA9876F');
+    const iv = Buffer.alloc(16, 0xff);
+    ctrCrypt(new AesCipher(new Uint8Array(16)), iv, new Uint8Array(40));
+    expect(iv.equals(Buffer.alloc(16, 0xff))).toBe(true);
+  });
+  it('an AesCipher keeps its own copy of a Buffer key (decrypt after the caller wipes it)', () => {
+    const key = Buffer.from('2B7E151628AED2A6ABF7158809CF4F3C', 'hex');
+    const c = new AesCipher(key);
+    const ct = ecbEncrypt(c, new Uint8Array(16));
+    key.fill(0);
+    expect(ecbDecrypt(c, ct)).toEqual(new Uint8Array(16));
+  });
 });

@@ -31,7 +31,7 @@ export class AesCipher implements BlockCipher {
       throw new RangeError(`"key" expected 16, 24 or 32 bytes, got ${key.length}`);
     }
     this.keyLength = key.length as 16 | 24 | 32;
-    this.#key = key.slice();
+    this.#key = new Uint8Array(key); // a copy also for a Node Buffer (its slice() is a view)
     this.#enc = unsafe.expandKeyLE(this.#key);
   }
 

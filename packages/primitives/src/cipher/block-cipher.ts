@@ -91,7 +91,7 @@ export function cbcDecrypt(c: BlockCipher, iv: Uint8Array, data: Uint8Array): Ui
 export function ctrCrypt(c: BlockCipher, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const bs = c.blockSize;
   assertIv(iv, bs);
-  const counter = iv.slice();
+  const counter = new Uint8Array(iv); // a copy: the caller's IV (even a Buffer, whose slice() is a view) is never advanced
   const ks = new Uint8Array(bs);
   const out = new Uint8Array(data.length);
   for (let o = 0; o < data.length; o += bs) {

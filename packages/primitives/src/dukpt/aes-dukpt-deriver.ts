@@ -97,5 +97,5 @@ function ikIdBytes(id: Uint8Array | string): Uint8Array {
   if (b.length !== 8) {
     throw new PrimitivesError('INVALID_INPUT', `"${field}" expected 8 bytes (16 hex), got ${b.length} bytes`, { field });
   }
-  return b.slice();
+  return new Uint8Array(b); // a copy, also for a Node Buffer
 }

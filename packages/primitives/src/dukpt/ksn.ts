@@ -64,7 +64,8 @@ export function ksnBytes(ksn: KsnInput, scheme: KsnScheme, field = 'ksn'): Uint8
       { field },
     );
   }
-  return ksn.slice();
+  // a copy, also for a Node Buffer (whose slice() is a view): callers mask the copy in place
+  return new Uint8Array(ksn);
 }
 
 /** The counter of a KSN of the scheme (no validation of its value). */

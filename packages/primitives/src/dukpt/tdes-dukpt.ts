@@ -37,7 +37,7 @@ export class TdesDukptBdk {
 
   constructor(bdk: Uint8Array) {
     assertBytes(bdk, 'bdk', 16);
-    const masked = bdk.slice();
+    const masked = new Uint8Array(bdk); // a copy, also for a Buffer: it is masked and then wiped
     for (let i = 0; i < 16; i++) masked[i] = masked[i]! ^ KEY_MASK[i & 7]!;
     this.#left = new TdesCipher(bdk);
     this.#right = new TdesCipher(masked);
@@ -99,7 +99,7 @@ export function tdesDukptTransactionKeyFromIpek(ipek: Uint8Array, ksn: KsnInput)
   reg[5] = reg[5]! & 0xe0;
   reg[6] = 0;
   reg[7] = 0;
-  const key = ipek.slice();
+  const key = new Uint8Array(ipek); // a copy, also for a Buffer: updated in place
   const tmp = new Uint8Array(8);
   for (let bit = 1 << 20; bit !== 0; bit >>>= 1) {
     if ((counter & bit) === 0) continue;
@@ -126,7 +126,7 @@ export function tdesDukptVariantKey(transactionKey: Uint8Array, variant: TdesDuk
   assertBytes(transactionKey, 'transactionKey', 16);
   const facts = Object.prototype.hasOwnProperty.call(TDES_DUKPT_VARIANTS, variant) ? TDES_DUKPT_VARIANTS[variant] : undefined;
   if (facts === undefined) throw new RangeError(`"variant" expected one of ${Object.keys(TDES_DUKPT_VARIANTS).join(', ')}, got ${String(variant)}`);
-  const v = transactionKey.slice();
+  const v = new Uint8Array(transactionKey); // a copy, also for a Buffer: masked and wiped
   v[facts.maskByte] = v[facts.maskByte]! ^ 0xff;
   v[8 + facts.maskByte] = v[8 + facts.maskByte]! ^ 0xff;
   if (!facts.oneWay) return v;

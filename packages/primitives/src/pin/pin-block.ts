@@ -144,7 +144,7 @@ export function decodePinBlock(format: Exclude<PinBlockFormat, 'ISO_4'>, block: 
       field: 'pinBlock',
     });
   }
-  const field = block.slice();
+  const field = new Uint8Array(block); // a copy, also for a Buffer: XORed and wiped
   if (facts.usesPan) {
     const p = panField8(pan as string);
     for (let i = 0; i < 8; i++) field[i] = field[i]! ^ p[i]!;
