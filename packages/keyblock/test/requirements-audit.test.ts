@@ -9,6 +9,7 @@ import {
   KeyBlockError,
   decodeOptionalBlock,
   parseTr31,
+  prepareKbpk,
   unwrapTr31,
   wrapTr31,
   type TypedOptionalBlockId,
@@ -234,5 +235,24 @@ describe('no key or KBPK bytes in any error message', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a Node Buffer KBPK (slice() is a view) is copied, never wiped or aliased', () => {
+  it('destroy() leaves the caller buffer intact; a Buffer overwritten in place gets fresh schedules', () => {
+    const v = byId('tr31-008'); // TR-31:2018 A.7.4, AES-256 KBPK
+    const kbpk = Buffer.from(v.kbpk, 'hex');
+    const p = prepareKbpk(kbpk, 'D');
+    expect(bytesToHex(unwrapTr31(p, v.keyBlock).key)).toBe(v.key);
+    p.destroy();
+    expect(kbpk.toString('hex').toUpperCase()).toBe(v.kbpk);
+    // identity cache: same Buffer object, new bytes → the new KBPK is used
+    const other = Buffer.alloc(32, 0x5a);
+    const buf = Buffer.from(v.kbpk, 'hex');
+    expect(bytesToHex(unwrapTr31(buf, v.keyBlock).key)).toBe(v.key);
+    const block = wrapTr31(other, 'D0000P0AE00E0000', hexToBytes(v.key));
+    other.copy(buf);
+    expect(bytesToHex(unwrapTr31(buf, block).key)).toBe(v.key);
+    expect(errorOf(() => unwrapTr31(buf, v.keyBlock)).code).toBe('MAC_VERIFICATION_FAILED');
   });
 });

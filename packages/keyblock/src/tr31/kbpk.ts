@@ -90,7 +90,8 @@ export class PreparedKbpk {
     if (![16, 24, 32].includes(kbpk.length)) throw new RangeError(`"kbpk" expected 16, 24 or 32 bytes, got ${kbpk.length}`);
     this.length = kbpk.length;
     this.family = family;
-    this.#key = kbpk.slice();
+    // a private copy, also for a Node Buffer (whose slice() is a view that destroy() would wipe)
+    this.#key = new Uint8Array(kbpk);
   }
 
   /** True when `kbpk` holds the same bytes (constant time). */
