@@ -23,6 +23,19 @@ describe('transport defaults', () => {
     }
   });
 
+  it('an endpoint with a base path works (the SDK posts to /base/; any path is served)', async () => {
+    const em = Emulator.inMemory();
+    const s = await startHttpServer(em);
+    const c = new PaymentCryptographyClient({ region: 'us-east-1', endpoint: `${s.endpoint}/base`, credentials, maxAttempts: 1 });
+    try {
+      expect((await c.send(new CreateKeyCommand(CVK))).Key!.KeyCheckValue).toMatch(/^[0-9A-F]{6}$/);
+    } finally {
+      c.destroy();
+      await s.close();
+      await em.close();
+    }
+  });
+
   it.each(['in-process', 'http'] as const)('the account id is configurable (%s)', async (t) => {
     const h = await harness(t, { accountId: '999988887777' });
     try {
