@@ -172,6 +172,17 @@ describe('tampering and binding are rejected', () => {
     expect(await code(openTr34KeyBlock(onePass.der, openOptions(r, { expectedNonce: nonce })))).toBe('NONCE_MISMATCH');
   });
 
+  it('nonces outside 8–16 bytes are refused when building and as an expected nonce when opening', async () => {
+    const r = krd.get(2048)!;
+    for (const n of [0, 7, 17]) {
+      await expect(buildTr34KeyBlock({ kdhCertificate: kdh.certificate, kdhPrivateKey: kdh.privateKey, krdCertificate: r.certificate, key, header: 'D0000K0TB00E0000', nonce: new Uint8Array(n) })).rejects.toThrow(RangeError);
+      await expect(openTr34KeyBlock(token, openOptions(r, { expectedNonce: new Uint8Array(n) }))).rejects.toThrow(RangeError);
+    }
+    const sixteen = new Uint8Array(16).fill(0xa5);
+    const t = await buildTr34KeyBlock({ kdhCertificate: kdh.certificate, kdhPrivateKey: kdh.privateKey, krdCertificate: r.certificate, key, header: 'D0000K0TB00E0000', nonce: sixteen });
+    expect((await openTr34KeyBlock(t.der, openOptions(r, { expectedNonce: sixteen }))).nonce).toEqual(sixteen);
+  });
+
   it('another recipient, another signer, an untrusted or expired KDH certificate are refused before decryption', async () => {
     const r = krd.get(2048)!;
     expect(await code(openTr34KeyBlock(token, openOptions(krd.get(3072)!, { expectedNonce: nonce })))).toBe('RECIPIENT_MISMATCH');
