@@ -43,8 +43,8 @@ function errorOf(fn: () => unknown): KeyBlockError {
   throw new Error('expected a KeyBlockError');
 }
 
-describe('AWS mapping table against the AWS API enums (reference/aws-api.md, service model)', () => {
-  // KeyUsage enum as listed in the API reference (24 values)
+describe('AWS mapping table against the AWS API enums (service model shapes KeyUsage, KeyAlgorithm, KeyExportability)', () => {
+  // KeyUsage enum of the control-plane service model (payment-cryptography service-2.json; 24 values)
   const KEY_USAGE_ENUM = [
     'TR31_B0_BASE_DERIVATION_KEY', 'TR31_C0_CARD_VERIFICATION_KEY', 'TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY',
     'TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION', 'TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS', 'TR31_E1_EMV_MKEY_CONFIDENTIALITY',
