@@ -1,5 +1,6 @@
 import { CreateKeyCommand, ExportKeyCommand, GetKeyCommand } from '@aws-sdk/client-payment-cryptography';
 import { parseTr31, unwrapTr31 } from '@paycrypt/keyblock';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ function sealedOf(em: Emulator, arn: string): string {
 }
 
 describe('key vault: TR-31 version D blocks under the LMK', () => {
-  it('seals symmetric keys as D blocks (storage context) that open with @paycrypt/keyblock and the LMK', async () => {
+  it('seals symmetric keys and key-pair private keys as D blocks (storage context) that open with @paycrypt/keyblock and the LMK', async () => {
     const h = await harness('in-process', { lmk: LMK });
     const cases = [
       ['TR31_K0_KEY_ENCRYPTION_KEY', 'AES_256', KEK_MODES, 'K0', 'A', (k: Uint8Array) => nodeKcv(k, 'AES', 'CMAC')],
@@ -31,13 +32,28 @@ describe('key vault: TR-31 version D blocks under the LMK', () => {
       expect([header.version, header.keyUsage, header.algorithm, header.exportability, header.keyContext]).toEqual(['D', code, letter, 'N', '1']);
       expect(kcvOf(unwrapTr31(LMK, sealed).key)).toBe(key.kcv);
     }
-    // a key pair's private key stays AES-256-GCM sealed
-    const pair = (
-      await h.client.send(
-        new CreateKeyCommand({ Exportable: false, KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'ASYMMETRIC_KEY_PAIR', KeyAlgorithm: 'RSA_2048', KeyModesOfUse: { Sign: true } } }),
-      )
-    ).Key!;
-    expect(sealedOf(h.emulator, pair.KeyArn!).startsWith('G1:')).toBe(true);
+    // a key pair's private key (PKCS#8) is a D block too: usage S0/K3, algorithm R/E; it opens
+    // under the LMK to a private key whose public half (node:crypto) is the key's public key
+    const pairs = [
+      ['TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', 'RSA_2048', { Sign: true }, 'S0', 'R'],
+      ['TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT', 'ECC_NIST_P384', { DeriveKey: true }, 'K3', 'E'],
+    ] as const;
+    for (const [KeyUsage, KeyAlgorithm, KeyModesOfUse, code, letter] of pairs) {
+      const pair = (await h.client.send(new CreateKeyCommand({ Exportable: false, KeyAttributes: { KeyUsage, KeyClass: 'ASYMMETRIC_KEY_PAIR', KeyAlgorithm, KeyModesOfUse } }))).Key!;
+      const sealed = sealedOf(h.emulator, pair.KeyArn!);
+      const header = parseTr31(sealed);
+      expect([header.version, header.keyUsage, header.algorithm, header.exportability, header.keyContext]).toEqual(['D', code, letter, 'N', '1']);
+      const pkcs8 = Buffer.from(unwrapTr31(LMK, sealed).key);
+      const spki = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' });
+      const rec = h.emulator.services.states.get(h.emulator.services.defaultAccountId, 'us-east-1').keys.get(pair.KeyArn!.split('/')[1]!)!;
+      expect(spki.toString('base64')).toBe(rec.publicKey);
+      // the key size / curve is bound: the same blob does not open as another algorithm
+      const binding = { keyUsage: KeyUsage, keyAlgorithm: KeyAlgorithm, keyClass: 'ASYMMETRIC_KEY_PAIR', exportable: false };
+      expect(Buffer.from(h.emulator.services.vault.unseal(sealed, binding))).toEqual(pkcs8);
+      const other = KeyAlgorithm === 'RSA_2048' ? 'RSA_3072' : 'ECC_NIST_P256';
+      expect(() => h.emulator.services.vault.unseal(sealed, { ...binding, keyAlgorithm: other })).toThrow(VaultError);
+      expect(() => h.emulator.services.vault.unseal(sealed, { ...binding, exportable: true })).toThrow(VaultError);
+    }
     await h.close();
   });
 

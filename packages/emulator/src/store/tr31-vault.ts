@@ -1,11 +1,17 @@
+import { createPrivateKey } from 'node:crypto';
 import { KEY_ALGORITHMS } from '../crypto/algorithms.js';
 import { GcmKeyVault, VaultError, type KeyVault, type SealBinding } from './key-vault.js';
 
 /**
- * The TR-31 vault (DESIGN.md decision 6): a symmetric key is kept as a TR-31 / X9.143 version D
- * key block under the AES-256 LMK, its header carrying the key's usage, algorithm, mode of use and
- * exportability (from keyblock's one AWS ↔ TR-31 table); asymmetric private keys (PKCS#8) stay
- * AES-256-GCM sealed under the LMK (GcmKeyVault), which the brief allows.
+ * The TR-31 vault (DESIGN.md decision 6): every key's material is kept as a TR-31 / X9.143
+ * version D key block under the AES-256 LMK, key context `1` (storage).
+ * - A symmetric key: the header carries its usage, algorithm, mode of use and exportability
+ *   (from keyblock's one AWS ↔ TR-31 table); the key length binds the rest of the KeyAlgorithm.
+ * - The private key (PKCS#8 DER) of an RSA or ECC key pair: usage S0/D1/K2/K3, algorithm `R` or
+ *   `E`, a fixed mode of use per usage (the AWS modes stay in the key record); the key size or
+ *   curve read back from the PKCS#8 binds the KeyAlgorithm.
+ * Record-bound blobs (the import/export CA and token private keys, `recordId`) stay AES-256-GCM
+ * sealed under the same LMK (GcmKeyVault): a TR-31 header cannot carry the record id.
  *
  * The @paycrypt/keyblock functions are passed in (names fixed by notes/keyblock-api.md) so this
  * file compiles before that package exports them; vault-factory.ts wires them. A store written
@@ -32,6 +38,23 @@ export interface Tr31HeaderLike {
 }
 
 const SYMMETRIC_CLASSES = new Set(['SYMMETRIC_KEY']);
+const KEY_PAIR_CLASS = 'ASYMMETRIC_KEY_PAIR';
+
+/** Storage mode of use of a key pair's private key, per TR-31 usage (X9.143: S sign, B both, X derive). */
+const KEY_PAIR_MODES: Readonly<Record<string, string>> = { S0: 'S', D1: 'B', K2: 'B', K3: 'X' };
+const CURVES: Readonly<Record<string, string>> = { prime256v1: 'ECC_NIST_P256', secp384r1: 'ECC_NIST_P384', secp521r1: 'ECC_NIST_P521' };
+
+/** The AWS KeyAlgorithm of a PKCS#8 private key (RSA_n or ECC_NIST_Pn), undefined when neither. */
+function keyPairAlgorithm(pkcs8: Uint8Array): string | undefined {
+  try {
+    const k = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    if (k.asymmetricKeyType === 'rsa') return `RSA_${k.asymmetricKeyDetails?.modulusLength}`;
+    if (k.asymmetricKeyType === 'ec') return CURVES[k.asymmetricKeyDetails?.namedCurve ?? ''];
+  } catch {
+    // not a PKCS#8 key: no algorithm
+  }
+  return undefined;
+}
 
 export class Tr31KeyVault implements KeyVault {
   readonly format = 'tr31-d';
@@ -47,6 +70,13 @@ export class Tr31KeyVault implements KeyVault {
   }
 
   private header(b: SealBinding & { modes?: Record<string, boolean> }): Tr31HeaderLike {
+    if (b.keyClass === KEY_PAIR_CLASS) {
+      const keyUsage = b.keyUsage.slice(5, 7);
+      const modeOfUse = KEY_PAIR_MODES[keyUsage];
+      const algorithm = b.keyAlgorithm.startsWith('RSA_') ? 'R' : b.keyAlgorithm.startsWith('ECC_') ? 'E' : undefined;
+      if (modeOfUse === undefined || algorithm === undefined) throw new VaultError('Key material cannot be sealed');
+      return { version: 'D', keyUsage, algorithm, modeOfUse, keyVersion: '00', exportability: b.exportable ? 'E' : 'N', keyContext: '1', optionalBlocks: [] };
+    }
     const f = this.#api.tr31HeaderFieldsFromAws(
       { KeyUsage: b.keyUsage, KeyAlgorithm: b.keyAlgorithm, KeyModesOfUse: b.modes ?? { NoRestrictions: true } },
       b.exportable ? 'E' : 'N',
@@ -57,7 +87,7 @@ export class Tr31KeyVault implements KeyVault {
 
   seal(material: Uint8Array, binding: SealBinding): string {
     // a record-bound blob (CA, token private keys) is always GCM: the TR-31 header cannot carry the id
-    if (!SYMMETRIC_CLASSES.has(binding.keyClass) || binding.recordId !== undefined) return this.#gcm.seal(material, binding);
+    if ((!SYMMETRIC_CLASSES.has(binding.keyClass) && binding.keyClass !== KEY_PAIR_CLASS) || binding.recordId !== undefined) return this.#gcm.seal(material, binding);
     return this.#api.wrapTr31(this.#lmk, this.header(binding), material);
   }
 
@@ -73,12 +103,14 @@ export class Tr31KeyVault implements KeyVault {
     const want = this.header(binding);
     // The header binds usage, algorithm family and exportability; the key length binds the rest
     // of the KeyAlgorithm (TDES_2KEY vs TDES_3KEY, AES size, HMAC hash: each has its own length).
+    // A key pair's size or curve is read from the PKCS#8 itself.
     const keyBytes = KEY_ALGORITHMS[binding.keyAlgorithm]?.keyBytes;
+    const sameKind = binding.keyClass === KEY_PAIR_CLASS ? keyPairAlgorithm(out.key) === binding.keyAlgorithm : out.key.length === keyBytes;
     if (
       out.header.keyUsage !== want.keyUsage ||
       out.header.algorithm !== want.algorithm ||
       out.header.exportability !== want.exportability ||
-      out.key.length !== keyBytes
+      !sameKind
     ) {
       out.key.fill(0);
       throw new VaultError('Key material cannot be unsealed');
