@@ -11,6 +11,7 @@ import {
   StartKeyUsageCommand,
   StopKeyUsageCommand,
   TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-payment-cryptography';
 import { unwrapTr31 } from '@paycrypt/keyblock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,7 @@ describe('disabled and pending-deletion keys (SDK in-process)', () => {
     const x = await failure(() => h.client.send(new ExportKeyCommand({ ExportKeyIdentifier: cvk.arn, KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: other.arn } } })));
     expect([x.name, x.message]).toEqual(['ValidationException', expect.stringMatching(/DELETE_PENDING/)]);
     expect(await failure(() => h.client.send(new TagResourceCommand({ ResourceArn: cvk.arn, Tags: [{ Key: 'a', Value: 'b' }] })))).toBeInstanceOf(ConflictException);
+    expect(await failure(() => h.client.send(new UntagResourceCommand({ ResourceArn: cvk.arn, TagKeys: ['a'] })))).toBeInstanceOf(ConflictException);
     expect(await failure(() => h.client.send(new CreateAliasCommand({ AliasName: 'alias/pending-cvk', KeyArn: cvk.arn })))).toBeInstanceOf(ConflictException);
     // metadata stays readable, KCV included
     expect((await h.client.send(new GetKeyCommand({ KeyIdentifier: cvk.arn }))).Key).toMatchObject({ KeyState: 'DELETE_PENDING', Enabled: false, KeyCheckValue: cvk.kcv });
