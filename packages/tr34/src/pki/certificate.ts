@@ -118,7 +118,7 @@ export class Certificate {
 
   /** From DER, PEM text, or the AWS form (base64 of PEM). */
   static parse(input: Uint8Array | string): Certificate {
-    if (input instanceof Uint8Array) return new Certificate(input.slice());
+    if (input instanceof Uint8Array) return new Certificate(new Uint8Array(input)); // a copy (Buffer.slice() is a view)
     if (typeof input !== 'string') throw new TypeError('"certificate" expected DER bytes or a PEM / AWS base64-of-PEM string');
     return new Certificate(input.includes('-----BEGIN') ? pemToDer(input, 'CERTIFICATE') : awsCertificateToDer(input));
   }

@@ -65,7 +65,7 @@ export class RsaPublicKey {
 
   /** From SubjectPublicKeyInfo DER (or a PEM "PUBLIC KEY"). */
   static fromSpki(input: Uint8Array | string): RsaPublicKey {
-    const spki = typeof input === 'string' ? pemToDer(input, 'PUBLIC KEY') : input;
+    const spki = typeof input === 'string' ? pemToDer(input, 'PUBLIC KEY') : new Uint8Array(input); // a copy (Buffer.slice() is a view)
     const top = readSequence(spki, 'SubjectPublicKeyInfo');
     const alg = expectChildren(top[0], 0x30, 'SubjectPublicKeyInfo algorithm');
     const oid = oidToString(tlvValue(expectTag(alg[0], 0x06, 'SubjectPublicKeyInfo algorithm OID')));
@@ -73,7 +73,7 @@ export class RsaPublicKey {
     const bits = tlvValue(expectTag(top[1], 0x03, 'SubjectPublicKeyInfo subjectPublicKey'));
     if (bits[0] !== 0) throw malformed('SubjectPublicKeyInfo subjectPublicKey (unused bits)');
     const rsa = readSequence(bits.subarray(1), 'RSAPublicKey');
-    return new RsaPublicKey(spki.slice(), unsignedInteger(rsa[0], 'RSA modulus').slice(), unsignedInteger(rsa[1], 'RSA publicExponent').slice());
+    return new RsaPublicKey(spki, unsignedInteger(rsa[0], 'RSA modulus').slice(), unsignedInteger(rsa[1], 'RSA publicExponent').slice());
   }
 
   /** From modulus and public exponent (big-endian). */
@@ -156,7 +156,7 @@ export class RsaPrivateKey {
 
   /** From PKCS#8 PrivateKeyInfo DER or a PEM "PRIVATE KEY" block. */
   static fromPkcs8(input: Uint8Array | string): RsaPrivateKey {
-    const der = typeof input === 'string' ? pemToDer(input, 'PRIVATE KEY') : input;
+    const der = typeof input === 'string' ? pemToDer(input, 'PRIVATE KEY') : new Uint8Array(input); // a copy (Buffer.slice() is a view)
     const top = readSequence(der, 'PrivateKeyInfo');
     const alg = expectChildren(top[1], 0x30, 'PrivateKeyInfo algorithm');
     const oid = oidToString(tlvValue(expectTag(alg[0], 0x06, 'PrivateKeyInfo algorithm OID')));
@@ -164,7 +164,7 @@ export class RsaPrivateKey {
     const inner = tlvValue(expectTag(top[2], 0x04, 'PrivateKeyInfo privateKey'));
     const rsa = readSequence(inner, 'RSAPrivateKey');
     const pub = RsaPublicKey.fromComponents(unsignedInteger(rsa[1], 'RSA modulus'), unsignedInteger(rsa[2], 'RSA publicExponent'));
-    return new RsaPrivateKey(der.slice(), pub);
+    return new RsaPrivateKey(der, pub);
   }
 
   /** From an extractable WebCrypto RSA private key. */

@@ -75,7 +75,8 @@ export async function buildTr34KeyBlock(opts: BuildTr34Options): Promise<BuiltTr
     throw new RangeError(`"nonce" expected 8 to 16 bytes, got ${opts.nonce instanceof Uint8Array ? opts.nonce.length : typeof opts.nonce}`);
   }
   const random = opts.random ?? randomBytes;
-  const ephemeralKey = opts.fixed?.ephemeralKey?.slice() ?? random(spec.keyLength);
+  // a copy (wiped below): a Node Buffer's slice() would be a view of the caller's bytes
+  const ephemeralKey = opts.fixed?.ephemeralKey !== undefined ? new Uint8Array(opts.fixed.ephemeralKey) : random(spec.keyLength);
   const iv = opts.fixed?.iv ?? random(spec.ivLength);
   const oaepSeed = opts.fixed?.oaepSeed ?? (opts.random !== undefined ? opts.random(32) : undefined);
   const headerBytes = asciiToBytes(header.text);

@@ -36,7 +36,8 @@ export interface Tr34Token extends Tr34TokenInfo {
 
 /** Token bytes from DER or hex (the AWS API form is upper-case hex; lower case is accepted). */
 export function tokenBytes(token: Uint8Array | string): Uint8Array {
-  if (token instanceof Uint8Array) return token;
+  // a copy: a Node Buffer's slice() is a view, and the parsed pieces are returned to the caller
+  if (token instanceof Uint8Array) return new Uint8Array(token);
   if (typeof token !== 'string') throw new TypeError('"token" expected DER bytes or a hex string');
   try {
     return hexToBytes(token, { field: 'token' });
