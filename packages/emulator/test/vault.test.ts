@@ -70,6 +70,18 @@ describe('key vault: TR-31 version D blocks under the LMK', () => {
     expect(() => createKeyVault(new Uint8Array(32)).unseal(sealed, binding)).toThrow(VaultError);
   });
 
+  it('keeps its own copy of the LMK: a caller that wipes its Buffer afterwards does not change what keys are sealed under', () => {
+    const binding = { keyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', keyAlgorithm: 'TDES_2KEY', keyClass: 'SYMMETRIC_KEY', exportable: true };
+    const key = new Uint8Array(16).fill(0x3c);
+    for (const make of [createKeyVault, (l: Uint8Array) => new GcmKeyVault(l)]) {
+      const buf = Buffer.from(LMK);
+      const vault = make(buf);
+      buf.fill(0);
+      const sealed = vault.seal(key, binding);
+      expect(make(LMK).unseal(sealed, binding)).toEqual(key);
+    }
+  });
+
   it('a data directory written with the earlier G1: (AES-GCM) blobs stays readable, and exports', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-vault-')), 'data');
     // the earlier vault, put in place of the current one (services is a plain object)

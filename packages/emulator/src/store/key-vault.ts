@@ -51,7 +51,7 @@ export class GcmKeyVault implements KeyVault {
 
   constructor(lmk: Uint8Array) {
     if (lmk.length !== 32) throw new RangeError(`"lmk" expected 32 bytes, got ${lmk.length}`);
-    this.#lmk = lmk.slice();
+    this.#lmk = new Uint8Array(lmk); // a copy (a Node Buffer's slice() is a view of the caller's bytes)
   }
 
   seal(material: Uint8Array, binding: SealBinding): string {

@@ -64,7 +64,7 @@ export class Tr31KeyVault implements KeyVault {
 
   constructor(lmk: Uint8Array, api: Tr31Api) {
     if (lmk.length !== 32) throw new RangeError(`"lmk" expected 32 bytes, got ${lmk.length}`);
-    this.#lmk = lmk.slice();
+    this.#lmk = new Uint8Array(lmk); // a copy (a Node Buffer's slice() is a view of the caller's bytes)
     this.#api = api;
     this.#gcm = new GcmKeyVault(lmk);
   }
