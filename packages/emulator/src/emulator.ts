@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorServices, RequestContext } from './core/context.js';
-import { notImplementedError, toAwsError, unknownOperationError, validationError, type AwsError } from './core/errors.js';
+import { invalidScopeError, notImplementedError, toAwsError, unknownOperationError, validationError, type AwsError } from './core/errors.js';
 import type { OperationTypes } from './core/operation-types.js';
 import type { OperationTable } from './core/registry.js';
 import { CONTROL_PLANE } from './control-plane/index.js';
@@ -10,6 +10,10 @@ import { StateStore } from './state/region-state.js';
 import { DirStore } from './store/dir-store.js';
 import { createKeyVault } from './store/vault-factory.js';
 import { MemoryStore, type Store } from './store/store.js';
+
+/** The model's Region pattern: what a key ARN accepts. */
+const REGION_RE = /^[a-z]{2}-[a-z]{1,16}-[0-9]+$/;
+const ACCOUNT_RE = /^[0-9]{12}$/;
 
 export const DEFAULT_ACCOUNT_ID = '111122223333';
 export const DEFAULT_REGION = 'us-east-1';
@@ -103,6 +107,11 @@ export class Emulator {
 
   private async callUnsafe<Op extends OperationName>(operation: Op, input: unknown, options: CallOptions): Promise<OperationTypes[Op]['output']> {
     if (!this.isOperation(operation)) throw unknownOperationError(`Unknown operation ${String(operation)}`);
+    const accountId = options.accountId ?? this.services.defaultAccountId;
+    const region = options.region ?? DEFAULT_REGION;
+    // the region and account become ARNs and, with --data-dir, directory names
+    if (!REGION_RE.test(region)) throw invalidScopeError(`Credential should be scoped to a valid region, not '${region.slice(0, 64)}'`);
+    if (!ACCOUNT_RE.test(accountId)) throw invalidScopeError('The account id must be 12 digits');
     const model = OPERATIONS[operation];
     const value = input ?? {};
     if (model.input !== undefined) {
@@ -111,8 +120,6 @@ export class Emulator {
     }
     const entry = this.operations[operation];
     if (entry === undefined || entry.kind === 'not-implemented') throw notImplementedError(operation);
-    const accountId = options.accountId ?? this.services.defaultAccountId;
-    const region = options.region ?? DEFAULT_REGION;
     const ctx: RequestContext = {
       accountId,
       region,

@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { startHttpServer } from '../src/transport/http-server.js';
+import { handleWire } from '../src/transport/wire.js';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { credentials, harness } from './helpers.js';
 
 const CVK = {
@@ -19,6 +23,33 @@ describe('transport defaults', () => {
       expect((s.server.address() as AddressInfo).address).toBe('127.0.0.1');
     } finally {
       await s.close();
+      await em.close();
+    }
+  });
+
+  it('a credential scope without a valid region is refused before anything is stored (no `..` directory with --data-dir)', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-scope-')), 'data');
+    const em = await Emulator.open({ dataDir, lmk: new Uint8Array(32).fill(9) });
+    const call = (region: string) =>
+      handleWire(em, {
+        method: 'POST',
+        headers: {
+          'x-amz-target': 'PaymentCryptographyControlPlane.CreateKey',
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260110/${region}/payment-cryptography/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify(CVK),
+      });
+    try {
+      for (const region of ['..', '.', 'Mars', 'us-east-1x']) {
+        const r = await call(region);
+        expect(r.status, region).toBe(400);
+        expect(r.headers['x-amzn-errortype'], region).toBe('InvalidSignatureException');
+      }
+      expect(readdirSync(dataDir)).toEqual(['store.json']);
+      expect((await call('eu-north-1')).status).toBe(200);
+      expect(readdirSync(join(dataDir, 'accounts', '111122223333'))).toEqual(['eu-north-1']);
+      await expect(em.call('ListKeys', {}, { accountId: '12345' })).rejects.toMatchObject({ awsName: 'InvalidSignatureException' });
+    } finally {
       await em.close();
     }
   });

@@ -26,6 +26,7 @@ export type AwsErrorName =
   | 'SerializationException'
   | 'UnknownOperationException'
   | 'RequestEntityTooLargeException'
+  | 'InvalidSignatureException'
   // emulator only: an operation registered but not implemented yet
   | 'NotImplementedException';
 
@@ -33,6 +34,7 @@ const PROTOCOL_STATUS: Record<string, number> = {
   SerializationException: 400,
   UnknownOperationException: 400,
   RequestEntityTooLargeException: 413,
+  InvalidSignatureException: 400,
   // NOTE: not an AWS error. 501 is outside the SDK's transient set (500/502/503/504), so the SDK
   // does not retry it.
   NotImplementedException: 501,
@@ -98,6 +100,16 @@ export function serializationError(message: string): AwsError {
 
 export function unknownOperationError(message: string): AwsError {
   return new AwsError('UnknownOperationException', message);
+}
+
+/**
+ * A request whose SigV4 credential scope names no valid region, or a call for an account id that
+ * is not 12 digits. NOTE: AWS answers a bad scope region with InvalidSignatureException (400);
+ * the emulator verifies no signature, it only refuses identifiers that would not make valid ARNs
+ * (and, with --data-dir, would make paths such as `..`).
+ */
+export function invalidScopeError(message: string): AwsError {
+  return new AwsError('InvalidSignatureException', message);
 }
 
 export function tooLargeError(limit: number): AwsError {
