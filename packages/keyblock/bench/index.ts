@@ -1,6 +1,7 @@
 import { bytesToHex, hexToBytes } from '@paycrypt/primitives';
 import { bench, type BenchRow } from '../../../scripts/bench-lib.js';
 import { prepareKbpk, unwrapTr31, wrapTr31 } from '../src/index.js';
+import { nodeUnwrapD } from './node-baseline.js';
 
 // Published blocks (test-vectors/tr31.json) used to check each operation before timing it.
 const B = { // tr31-005, TR-31:2018 A.7.2.2 (2-key TDES KBPK)
@@ -43,6 +44,12 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(bench('keyblock', `TR-31 ${label}: unwrap, KBPK reused (prepareKbpk)`, () => unwrapTr31(prepared, v.block), target ? { target } : {}));
     rows.push(bench('keyblock', `TR-31 ${label}: unwrap, KBPK reused (same Uint8Array)`, () => unwrapTr31(kbpk, v.block)));
     rows.push(bench('keyblock', `TR-31 ${label}: unwrap, fresh KBPK per call`, () => unwrapTr31(kbpk.slice(), v.block)));
+    if (header[0] === 'D') {
+      // the same unwrap written directly on node:crypto (cipher objects per call), same run
+      const raw = Buffer.from(kbpk);
+      check(`${label} node:crypto baseline`, nodeUnwrapD(raw, v.block).toString('hex').toUpperCase() === v.key);
+      rows.push(bench('keyblock', `TR-31 ${label}: unwrap, direct node:crypto baseline (not the library)`, () => nodeUnwrapD(raw, v.block)));
+    }
     rows.push(bench('keyblock', `TR-31 ${label}: wrap, KBPK reused (prepareKbpk)`, () => wrapTr31(prepared, header, key)));
     rows.push(bench('keyblock', `TR-31 ${label}: wrap, fresh KBPK per call`, () => wrapTr31(kbpk.slice(), header, key)));
   }
