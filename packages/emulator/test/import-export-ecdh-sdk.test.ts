@@ -1,136 +1,20 @@
 import {
-  CreateKeyCommand,
   ExportKeyCommand,
   GetKeyCommand,
-  GetPublicKeyCertificateCommand,
   ImportKeyCommand,
-  type DeriveKeyUsage,
   type ImportDiffieHellmanTr31KeyBlock,
   type KeyBlockHeaders,
-  type PaymentCryptographyClient,
 } from '@aws-sdk/client-payment-cryptography';
 import { MAC_FAILURE_MESSAGE, unwrapTr31, wrapTr31 } from '@paycrypt/keyblock';
-import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ecdhKdf } from '../src/control-plane/import-export/ecdh-kdf.js';
-import {
-  hasOpenssl,
-  opensslEccRoot,
-  opensslPki,
-  opensslZWithKey,
-  opensslZ,
-  partnerKdf,
-  partnerPki,
-  partnerZ,
-  publicKeyOfAwsCertificate,
-  type Curve,
-  type KdfHash,
-  type KdfName,
-  type PartnerPki,
-  withBadSignature,
-} from './ecdh-kit.js';
+import { partnerKdf, partnerPki, partnerZ, withBadSignature, type Curve, type KdfHash, type KdfName, type PartnerPki } from './ecdh-kit.js';
+import { AES128_KEY, AES256_KEY, createAgreementKey, importRoot, TDES_KEY, type AgreementKey } from './ecdh-sdk-kit.js';
 import { ALL_MODES_FALSE, failure, harness, type Harness } from './helpers.js';
 import { createSymmetric, hex, KEK_MODES, nodeKcv, toHex } from './tr31-kit.js';
-
-// Published KCVs (test-vectors/kcv.json, also used by import-export-tr31.test.ts).
-const TDES_KEY = '0123456789ABCDEFFEDCBA9876543210'; // ANSI_X9_24 → 08D7B4
-const AES128_KEY = '3F419E1CB7079442AA37474C2EFBF8B8'; // CMAC → 08793E
-const AES256_KEY = 'BE19E6A07A760F10EF8E83A226B63AAD141F463FDDD4F47DB244B4023EC3CACC'; // CMAC → 0A00E3
 
 const KEY_BYTES: Record<string, number> = { TDES_2KEY: 16, TDES_3KEY: 24, AES_128: 16, AES_192: 24, AES_256: 32 };
 /** A well-formed block under an unrelated KBPK, for requests refused before any unwrapping. */
 const NEVER_UNWRAPPED = wrapTr31(new Uint8Array(16).fill(7), 'D0000K0AB00E0000', hex(AES128_KEY));
-const CURVES: Record<Curve, string> = { 'P-256': 'ECC_NIST_P256', 'P-384': 'ECC_NIST_P384', 'P-521': 'ECC_NIST_P521' };
-
-describe('ECDH KDFs against published vectors', () => {
-  // [source, KDF, hash, Z, shared info, expected output] — hex
-  const vectors: [string, KdfName, KdfHash, string, string, string][] = [
-    [
-      'pyca/cryptography tests/hazmat/primitives/test_concatkdf.py test_derive (ConcatKDFHash SHA-256)',
-      'NIST_SP800',
-      'SHA_256',
-      '52169af5c485dcc2321eb8d26d5efa21fb9b93c98e38412ee2484cf14f0d0d23',
-      'a1b2c3d4e53728157e634612c12d6d5223e204aeea4341565369647bd184bcd246f72971f292badaa2fe4124612cba',
-      '1c3bc9e7c4547c5191c0d478cccaed55',
-    ],
-    [
-      'Botan src/tests/data/kdf/sp800_56a.vec [SP800-56A(SHA-256)] OutputLen = 33 (two hash blocks)',
-      'NIST_SP800',
-      'SHA_256',
-      '7ce80e8b0480cde01fec587fe7045a8e',
-      'ea0e5d80a76bb5063148cc997b76da2d895bc3e4dff37c48579cc4e580f1fda3',
-      '9e04ddba94c2c36f8e9b1b6f9b0f4d70a20cf1122dd94ab5724d192ed1939d924d',
-    ],
-    [
-      'NIST CAVS ansx963_2001 [SHA-256] SharedInfo length = 0 COUNT = 0 (via pyca test_x963kdf.py)',
-      'ANSI_X963',
-      'SHA_256',
-      '96c05619d56c328ab95fe84b18264b08725b85e33fd34f08',
-      '',
-      '443024c3dae66b95e6f5670601558f71',
-    ],
-    [
-      'NIST CAVS ansx963_2001 [SHA-256] SharedInfo length = 128, key data length = 1024 (via pyca test_x963kdf.py)',
-      'ANSI_X963',
-      'SHA_256',
-      '22518b10e70f2a3f243810ae3254139efbee04aa57c7af7d',
-      '75eef81aa3041e33b80971203d2c0c52',
-      'c498af77161cc59f2962b9a713e2b215152d139766ce34a776df11866a69bf2e52a13d9c7c6fc878c50c5ea0bc7b00e0da2447cfd874f6cf92f30d0097111485500c90c3af8b487872d04685d14c8d1dc8d7fa08beb0ce0ababc11f0bd496269142d43525a78e5bc79a17f59676a5706dc54d54d4d1f0bd7e386128ec26afc21',
-    ],
-    [
-      'NIST CAVS ansx963_2001 [SHA-384] with SharedInfo (via oscrypto tests/test_kdf.py, base64 there)',
-      'ANSI_X963',
-      'SHA_384',
-      '75a43f6464c2954efd9558d2d9c76cfcafefec3f07fe14af',
-      '6744c4a41d5bd7f4ca94ea488605c3d3',
-      Buffer.from(
-        'UEWmJSybbrgN68Z+DRGgKL+OHwsnTROuvMfVZeG3PtIoxfQZXr0QRKr5p1XGlFpyl2f482l62ylB3w9En9/Kj4Sr78UBHUuWitH3m1Nb8STj3PEx+PiU7mM6BAw0pkcFREl649lsHkvNxZFNQMSnPx4XSym9V1XRqgo93T+UKNU=',
-        'base64',
-      ).toString('hex'),
-    ],
-  ];
-  it.each(vectors)('%s', (_source, kdf, hash, z, info, expected) => {
-    const length = expected.length / 2;
-    expect(Buffer.from(ecdhKdf(kdf, hash, hex(z), hex(info), length)).toString('hex')).toBe(expected);
-    // the test's own KDF (the partner side of the SDK tests) meets the same vectors
-    expect(partnerKdf(kdf, hash, hex(z), hex(info), length).toString('hex')).toBe(expected);
-  });
-});
-
-interface AgreementKey {
-  arn: string;
-  /** the emulator's public key, from GetPublicKeyCertificate */
-  publicKey: KeyObject;
-  certificate: string;
-}
-
-async function createAgreementKey(client: PaymentCryptographyClient, curve: Curve, deriveKeyUsage?: string): Promise<AgreementKey> {
-  const out = await client.send(
-    new CreateKeyCommand({
-      Exportable: true,
-      KeyAttributes: { KeyUsage: 'TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT', KeyClass: 'ASYMMETRIC_KEY_PAIR', KeyAlgorithm: CURVES[curve] as never, KeyModesOfUse: { DeriveKey: true } },
-      ...(deriveKeyUsage === undefined ? {} : { DeriveKeyUsage: deriveKeyUsage as DeriveKeyUsage }),
-    }),
-  );
-  const arn = out.Key!.KeyArn!;
-  const cert = await client.send(new GetPublicKeyCertificateCommand({ KeyIdentifier: arn }));
-  return { arn, publicKey: publicKeyOfAwsCertificate(cert.KeyCertificate!), certificate: cert.KeyCertificate! };
-}
-
-async function importRoot(client: PaymentCryptographyClient, certificate: string, keyAlgorithm = 'RSA_2048'): Promise<string> {
-  const out = await client.send(
-    new ImportKeyCommand({
-      KeyMaterial: {
-        RootCertificatePublicKey: {
-          KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'PUBLIC_KEY', KeyAlgorithm: keyAlgorithm as 'RSA_2048', KeyModesOfUse: { Verify: true } },
-          PublicKeyCertificate: certificate,
-        },
-      },
-    }),
-  );
-  return out.Key!.KeyArn!;
-}
 
 type DhParams = Omit<ImportDiffieHellmanTr31KeyBlock, 'WrappedKeyBlock'>;
 
@@ -339,102 +223,6 @@ describe('DiffieHellmanTr31KeyBlock over HTTP', () => {
         }),
       );
       expect(out.Key!.KeyCheckValue).toBe('08793E');
-    } finally {
-      await h.close();
-    }
-  });
-});
-
-const OPENSSL = hasOpenssl();
-if (!OPENSSL) console.warn('import-export-ecdh.test.ts: openssl not found; the openssl PKI / pkeyutl -derive test is skipped');
-
-describe.skipIf(!OPENSSL)('DiffieHellmanTr31KeyBlock with an openssl-made PKI and shared secret', () => {
-  it('an openssl root and P-384 leaf work, and openssl pkeyutl -derive gives the Z node:crypto gives', async () => {
-    const h = await harness('in-process');
-    try {
-      const pki = opensslPki();
-      const rootArn = await importRoot(h.client, pki.root);
-      const k = await createAgreementKey(h.client, 'P-384', 'TR31_K1_KEY_BLOCK_PROTECTION_KEY');
-      const z = opensslZ(pki, k.certificate);
-      expect(z.length).toBe(48);
-      expect(z.equals(partnerZ(createPrivateKey(readFileSync(pki.leafKeyPath)), k.publicKey))).toBe(true);
-      const info = 'DEADBEEF01';
-      const block = wrapTr31(partnerKdf('NIST_SP800', 'SHA_512', z, hex(info), 24), 'D0000K1AB00E0000', hex(AES128_KEY));
-      const out = await h.client.send(
-        new ImportKeyCommand({
-          KeyMaterial: {
-            DiffieHellmanTr31KeyBlock: {
-              PrivateKeyIdentifier: k.arn,
-              CertificateAuthorityPublicKeyIdentifier: rootArn,
-              PublicKeyCertificate: pki.leaf,
-              DeriveKeyAlgorithm: 'AES_192',
-              KeyDerivationFunction: 'NIST_SP800',
-              KeyDerivationHashAlgorithm: 'SHA_512',
-              DerivationData: { SharedInformation: info },
-              WrappedKeyBlock: block,
-            },
-          },
-        }),
-      );
-      expect(out.Key!.KeyCheckValue).toBe('08793E');
-    } finally {
-      await h.close();
-    }
-  });
-});
-
-describe.skipIf(!OPENSSL)('an ECC root certificate (openssl-made P-521), as in the aws-samples ECDH flow', () => {
-  it('imports as ECC_NIST_P521 and serves as both CA and partner certificate; Z agrees with openssl pkeyutl', async () => {
-    const h = await harness('in-process');
-    try {
-      const root = opensslEccRoot('P-521');
-      const wrongCurve = await failure(() => importRoot(h.client, root.root, 'ECC_NIST_P384'));
-      expect(wrongCurve.name).toBe('ValidationException');
-      expect(wrongCurve.message).toContain('does not match');
-      const rootArn = await importRoot(h.client, root.root, 'ECC_NIST_P521');
-      const got = await h.client.send(new GetKeyCommand({ KeyIdentifier: rootArn }));
-      expect(got.Key!.KeyAttributes!.KeyAlgorithm).toBe('ECC_NIST_P521');
-      expect(got.Key!.KeyOrigin).toBe('EXTERNAL');
-
-      const k = await createAgreementKey(h.client, 'P-521', 'TR31_K1_KEY_BLOCK_PROTECTION_KEY');
-      const z = opensslZWithKey(root.dir, root.keyPath, k.certificate);
-      expect(z.length).toBe(66);
-      const info = '0102030405';
-      const block = wrapTr31(partnerKdf('ANSI_X963', 'SHA_256', z, hex(info), 32), 'D0000K1AB00E0000', hex(AES256_KEY));
-      const out = await h.client.send(
-        new ImportKeyCommand({
-          KeyMaterial: {
-            DiffieHellmanTr31KeyBlock: {
-              PrivateKeyIdentifier: k.arn,
-              CertificateAuthorityPublicKeyIdentifier: rootArn,
-              PublicKeyCertificate: root.root,
-              DeriveKeyAlgorithm: 'AES_256',
-              KeyDerivationFunction: 'ANSI_X963',
-              KeyDerivationHashAlgorithm: 'SHA_256',
-              DerivationData: { SharedInformation: info },
-              WrappedKeyBlock: block,
-            },
-          },
-        }),
-      );
-      expect(out.Key!.KeyCheckValue).toBe('0A00E3');
-
-      // TR-34 / RSA-wrap chains need an RSA CA: an ECC root is refused there with a clear message
-      const trusted = await failure(() =>
-        h.client.send(
-          new ImportKeyCommand({
-            KeyMaterial: {
-              TrustedCertificatePublicKey: {
-                KeyAttributes: { KeyUsage: 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE', KeyClass: 'PUBLIC_KEY', KeyAlgorithm: 'ECC_NIST_P521', KeyModesOfUse: { Verify: true } },
-                PublicKeyCertificate: root.root,
-                CertificateAuthorityPublicKeyIdentifier: rootArn,
-              },
-            },
-          }),
-        ),
-      );
-      expect(trusted.name).toBe('ValidationException');
-      expect(trusted.message).toContain('needs an RSA certificate authority');
     } finally {
       await h.close();
     }
