@@ -1,4 +1,5 @@
 import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Emulator, inProcessHandler, type EmulatorOptions } from '../src/index.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
 
@@ -68,3 +69,27 @@ export const ALL_MODES_FALSE = {
   DeriveKey: false,
   NoRestrictions: false,
 };
+
+const BIN = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
+
+/**
+ * The `paycrypt-emulator` command as a child process on a free port with `--data-dir` (the LMK
+ * generated or read next to the directory); resolves once it prints its endpoint.
+ */
+export function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PAYCRYPT_EMULATOR_LMK: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, endpoint: m[1]! });
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}

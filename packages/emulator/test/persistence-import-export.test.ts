@@ -12,14 +12,13 @@ import {
   type KeyAttributes,
 } from '@aws-sdk/client-payment-cryptography';
 import { unwrapTr31 } from '@paycrypt/keyblock';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, createDecipheriv, createPrivateKey, createPublicKey, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
-import { credentials, failure, harness } from './helpers.js';
+import { credentials, failure, harness, startServerProcess as startServer } from './helpers.js';
 import { nodeKcv } from './tr31-kit.js';
 
 /**
@@ -231,26 +230,6 @@ describe('import/export CA and tokens with --data-dir', () => {
 });
 
 // ---- a real child-process HTTP server, killed with SIGKILL right after answering -----------------
-
-const BIN = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
-
-function startServer(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, '--port', '0', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PAYCRYPT_EMULATOR_LMK: '' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1]! });
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
 
 describe('HTTP server in a child process', () => {
   it('an import token acknowledged just before a SIGKILL is reused and honoured after the restart', async () => {

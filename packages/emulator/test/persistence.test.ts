@@ -10,14 +10,13 @@ import {
   PaymentCryptographyClient,
   TagResourceCommand,
 } from '@aws-sdk/client-payment-cryptography';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Emulator, inProcessHandler } from '../src/index.js';
 import { loadLmk } from '../src/store/lmk.js';
-import { credentials } from './helpers.js';
+import { credentials, startServerProcess as startServer } from './helpers.js';
 
 function clientFor(em: Emulator): PaymentCryptographyClient {
   return new PaymentCryptographyClient({ region: 'us-east-1', endpoint: 'http://emulator.local', credentials, requestHandler: inProcessHandler(em) });
@@ -111,23 +110,6 @@ describe('data directory', () => {
 });
 
 // ---- a real child-process HTTP server, killed with SIGKILL, restarted ---------------------------
-
-const BIN = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
-
-function startServer(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAYCRYPT_EMULATOR_LMK: '' } });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1]! });
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
 
 describe('HTTP server in a child process', () => {
   it('keys acknowledged before a SIGKILL are all back after a restart, KCVs unchanged', async () => {
