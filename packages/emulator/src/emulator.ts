@@ -43,6 +43,22 @@ export function lmkCheckValue(lmk: Uint8Array): string {
 }
 
 /**
+ * A copy of a validated input without its null structure members (the validator has refused null
+ * list items and map values, so every null left is a member "not set"). The caller's object is
+ * not modified.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // defineProperty: a member named __proto__ stays an own property (assignment would set the prototype)
+    if (v !== null) Object.defineProperty(out, k, { value: withoutNulls(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
  * The emulator core: state, store, vault and the operation table. Transports (in-process
  * requestHandler, HTTP server) turn wire requests into `call()`s.
  */
@@ -120,6 +136,9 @@ export class Emulator {
     }
     const entry = this.operations[operation];
     if (entry === undefined || entry.kind === 'not-implemented') throw notImplementedError(operation);
+    // the validator counts a JSON null member as not set; handlers see it absent (a null NextToken
+    // reached Buffer.from and answered InternalServerException)
+    const handlerInput = withoutNulls(value);
     const ctx: RequestContext = {
       accountId,
       region,
@@ -129,7 +148,7 @@ export class Emulator {
       services: this.services,
       now: this.services.clock(),
     };
-    return (await entry.handle(value as never, ctx)) as OperationTypes[Op]['output'];
+    return (await entry.handle(handlerInput as never, ctx)) as OperationTypes[Op]['output'];
   }
 
   async close(): Promise<void> {
