@@ -75,6 +75,8 @@ export class Certificate {
   readonly signature: Uint8Array;
   /** Certificates whose key verified this certificate's signature (cache). */
   readonly #verifiedBy = new WeakSet<Certificate>();
+  /** The outer signatureAlgorithm equals the TBSCertificate signature field (RFC 5280 §4.1.1.2). */
+  readonly #algorithmsAgree: boolean;
   #issuerAndSerial: Uint8Array | undefined;
 
   private constructor(der: Uint8Array) {
@@ -86,7 +88,7 @@ export class Certificate {
     const tbs = childrenOf(tbsTlv, 'TBSCertificate');
     let i = tbs[0]?.tag === 0xa0 ? 1 : 0;
     this.serialNumberDer = tlvRaw(expectTag(tbs[i++], 0x02, 'certificate serialNumber'));
-    expectTag(tbs[i++], 0x30, 'certificate signature AlgorithmIdentifier');
+    const tbsAlg = expectTag(tbs[i++], 0x30, 'certificate signature AlgorithmIdentifier');
     const issuer = expectTag(tbs[i++], 0x30, 'certificate issuer');
     const validity = expectChildren(tbs[i++], 0x30, 'certificate validity');
     const subject = expectTag(tbs[i++], 0x30, 'certificate subject');
@@ -111,6 +113,7 @@ export class Certificate {
     this.extensions = exts;
     const alg = expectChildren(top[1], 0x30, 'certificate signatureAlgorithm');
     this.signatureAlgorithm = oidToString(tlvValue(expectTag(alg[0], 0x06, 'certificate signatureAlgorithm OID')));
+    this.#algorithmsAgree = sameBytes(tlvRaw(tbsAlg), tlvRaw(top[1]!));
     const sig = tlvValue(expectTag(top[2], 0x03, 'certificate signature'));
     if (sig[0] !== 0) throw malformed('certificate signature (unused bits)');
     this.signature = sig.subarray(1);
@@ -186,6 +189,9 @@ export class Certificate {
   /** True when `issuer`'s key verifies this certificate's signature (cached per pair). */
   async isSignedBy(issuer: Certificate): Promise<boolean> {
     if (this.#verifiedBy.has(issuer)) return true;
+    // as OpenSSL's X509_verify: the unsigned outer AlgorithmIdentifier must repeat the signed one
+    // (else its bytes, e.g. the NULL parameters, could be altered and the certificate still verify)
+    if (!this.#algorithmsAgree) return false;
     const hash = CERTIFICATE_SIGNATURE_ALGORITHMS[this.signatureAlgorithm];
     if (hash === undefined) throw new Tr34Error('UNSUPPORTED', `unsupported certificate signature algorithm ${this.signatureAlgorithm}`);
     const key = await issuer.publicKey.verifyKey(hash);
