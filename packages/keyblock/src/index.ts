@@ -24,6 +24,7 @@ export {
   AWS_EXPORTABILITY,
   awsKeyAttributesFromTr31,
   tr31HeaderFieldsFromAws,
+  tr31ModeOfUseFromAws,
   awsKeyUsageToTr31,
   tr31KeyUsageToAws,
   awsKeyAlgorithmFromTr31,

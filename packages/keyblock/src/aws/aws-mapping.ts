@@ -142,6 +142,15 @@ export function awsKeyAttributesFromTr31(header: Tr31Header, keyLength: number):
   };
 }
 
+/** The nine AWS `KeyModesOfUse` flags → the one TR-31 mode of use with exactly those flags, or undefined. */
+export function tr31ModeOfUseFromAws(modes: Partial<AwsKeyModesOfUse>): string | undefined {
+  const on = AWS_MODE_FLAGS.filter((k) => modes[k] === true);
+  return Object.keys(AWS_MODES_OF_USE).find((m) => {
+    const want = AWS_MODES_OF_USE[m]!;
+    return want.length === on.length && want.every((k) => on.includes(k));
+  });
+}
+
 /** AWS key attributes → TR-31 usage, algorithm, mode of use and exportability (default `E`). */
 export function tr31HeaderFieldsFromAws(
   attrs: { KeyUsage: string; KeyAlgorithm: string; KeyModesOfUse: Partial<AwsKeyModesOfUse> },
@@ -150,12 +159,11 @@ export function tr31HeaderFieldsFromAws(
   const keyUsage = awsKeyUsageToTr31(attrs.KeyUsage);
   const row = AWS_KEY_ALGORITHMS.find((r) => r.aws === attrs.KeyAlgorithm);
   if (row === undefined) throw notRepresentable(`AWS KeyAlgorithm "${String(attrs.KeyAlgorithm)}" has no TR-31 key block algorithm`, 'algorithm');
-  const on = AWS_MODE_FLAGS.filter((k) => attrs.KeyModesOfUse?.[k] === true);
-  const modeOfUse = Object.keys(AWS_MODES_OF_USE).find((m) => {
-    const want = AWS_MODES_OF_USE[m]!;
-    return want.length === on.length && want.every((k) => on.includes(k));
-  });
-  if (modeOfUse === undefined) throw notRepresentable(`KeyModesOfUse {${on.join(', ')}} has no single TR-31 mode of use`, 'modeOfUse');
+  const modeOfUse = tr31ModeOfUseFromAws(attrs.KeyModesOfUse ?? {});
+  if (modeOfUse === undefined) {
+    const on = AWS_MODE_FLAGS.filter((k) => attrs.KeyModesOfUse?.[k] === true);
+    throw notRepresentable(`KeyModesOfUse {${on.join(', ')}} has no single TR-31 mode of use`, 'modeOfUse');
+  }
   if (!own(AWS_EXPORTABILITY, exportability)) throw new RangeError(`"exportability" expected E, N or S, got ${String(exportability)}`);
   return { keyUsage, algorithm: row.algorithm, modeOfUse, exportability };
 }

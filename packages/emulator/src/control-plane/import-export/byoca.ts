@@ -1,7 +1,8 @@
-import { Certificate, RsaPrivateKey, RsaPublicKey, Tr34Error } from '@paycrypt/tr34';
+import { RsaPrivateKey, RsaPublicKey, type Certificate } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
+import { parseCertificate } from './certificates.js';
 import { requireToken, type TokenKind } from './tokens.js';
 
 /**
@@ -61,13 +62,7 @@ export async function ownSide(
         : `${names.key} ${key.keyArn} must be a TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE key that can Sign`,
     );
   }
-  let certificate: Certificate;
-  try {
-    certificate = Certificate.parse(m.certificate);
-  } catch (e) {
-    if (e instanceof Tr34Error) throw validationError(`${names.cert} is not a valid RSA X.509 certificate (base64 of PEM): ${e.message}`);
-    throw e;
-  }
+  const certificate = parseCertificate(m.certificate, names.cert);
   if (!certificate.publicKey.equals(RsaPublicKey.fromSpki(new Uint8Array(Buffer.from(key.publicKey, 'base64'))))) {
     throw validationError(`The key of ${names.key} and ${names.cert} do not match`);
   }

@@ -39,13 +39,21 @@ function sameModes(given: KeyAttributes['KeyModesOfUse'], want: readonly ModeNam
   return MODE_NAMES.every((n) => (given?.[n] === true) === want.includes(n));
 }
 
-function parseCertificate(text: string, field: string): Certificate {
+/** An RSA certificate given as AWS's base64 of PEM; a malformed one is a ValidationException naming `field`. */
+export function parseCertificate(text: string, field: string): Certificate {
   try {
     return Certificate.parse(text);
   } catch (e) {
     if (e instanceof Tr34Error) throw validationError(`${field} is not a valid RSA X.509 certificate (base64 of PEM): ${e.message}`);
     throw e;
   }
+}
+
+/** The AWS KeyAlgorithm of an RSA certificate's key (RSA_2048/3072/4096); other sizes are refused. */
+export function rsaKeyAlgorithm(cert: Certificate, field: string): string {
+  const name = `RSA_${cert.publicKey.bits}`;
+  if (!['RSA_2048', 'RSA_3072', 'RSA_4096'].includes(name)) throw validationError(`${field} has an RSA-${cert.publicKey.bits} key; RSA_2048, RSA_3072 or RSA_4096 is required`);
+  return name;
 }
 
 function checkDates(cert: Certificate, ctx: RequestContext, field: string): void {
@@ -181,16 +189,23 @@ function importedIntermediates(ctx: RequestContext, root: KeyRecord & { certific
  * as trusted under it are offered as intermediates.
  */
 export async function resolveCaCertificate(ctx: RequestContext, identifier: string): Promise<ImportedCa> {
+  const withCertificate = await resolveCaRecord(ctx, identifier);
+  return { record: withCertificate, certificate: parsedCertificate(withCertificate), intermediates: importedIntermediates(ctx, withCertificate) };
+}
+
+/**
+ * The record checks of `CertificateAuthorityPublicKeyIdentifier` (any key type: the ECDH flow
+ * reads ECC CAs with node:crypto): an imported S0 certificate, usable.
+ */
+export async function resolveCaRecord(ctx: RequestContext, identifier: string): Promise<KeyRecord & { certificate: string }> {
   const record = await resolveKey(ctx, identifier);
-  if (record.keyClass !== 'PUBLIC_KEY' || record.certificate === undefined) {
-    throw validationError(`CertificateAuthorityPublicKeyIdentifier ${record.keyArn} is not an imported certificate (KeyClass ${record.keyClass})`);
-  }
-  if (record.keyUsage !== SIGNATURE_USAGE) {
-    throw validationError(`CertificateAuthorityPublicKeyIdentifier ${record.keyArn} has KeyUsage ${record.keyUsage}, not ${SIGNATURE_USAGE}`);
+  if (record.keyClass !== 'PUBLIC_KEY' || record.certificate === undefined || record.keyUsage !== SIGNATURE_USAGE) {
+    throw validationError(
+      `CertificateAuthorityPublicKeyIdentifier ${record.keyArn} is not an imported ${SIGNATURE_USAGE} certificate (KeyClass ${record.keyClass}, KeyUsage ${record.keyUsage})`,
+    );
   }
   requireUsable(record);
-  const withCertificate = record as KeyRecord & { certificate: string };
-  return { record, certificate: parsedCertificate(withCertificate), intermediates: importedIntermediates(ctx, withCertificate) };
+  return record as KeyRecord & { certificate: string };
 }
 
 /**

@@ -1,13 +1,12 @@
 import type { ExportKeyCryptogram, ImportKeyCryptogram, ImportKeyInput, ImportKeyOutput, WrappedKey } from '@aws-sdk/client-payment-cryptography';
-import { Certificate, Tr34Error, unwrapKeyCryptogram, wrapKeyCryptogram, type KeyCryptogramSpec } from '@paycrypt/tr34';
+import { Tr34Error, unwrapKeyCryptogram, wrapKeyCryptogram, type KeyCryptogramSpec } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
 import { checkCreateKeyAttributes } from '../key-attributes.js';
 import { createImportedKey, type ImportedKeyAttributes } from './imported-key.js';
 import { keyView } from '../key-view.js';
-import { requireChain, resolveCaCertificate } from './certificates.js';
-import { exportedKcv } from './kcv.js';
+import { parseCertificate, requireChain, resolveCaCertificate, rsaKeyAlgorithm } from './certificates.js';
 import { requireWrappingStrength } from './strength.js';
 import { requireToken } from './tokens.js';
 import type { ExportPayload } from './types.js';
@@ -67,16 +66,9 @@ export async function exportKeyCryptogram(ctx: RequestContext, p: ExportPayload,
     throw validationError(`KeyAlgorithm ${p.keyAlgorithm} cannot be exported as a key cryptogram (TDES_2KEY, TDES_3KEY, AES_128)`);
   }
   const ca = await resolveCaCertificate(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
-  let cert: Certificate;
-  try {
-    cert = Certificate.parse(m.WrappingKeyCertificate!);
-  } catch (e) {
-    if (e instanceof Tr34Error) throw validationError(`WrappingKeyCertificate is not a valid RSA X.509 certificate (base64 of PEM): ${e.message}`);
-    throw e;
-  }
+  const cert = parseCertificate(m.WrappingKeyCertificate!, 'WrappingKeyCertificate');
   await requireChain(ctx, cert, ca, 'WrappingKeyCertificate');
-  const rsa = `RSA_${cert.publicKey.bits}`;
-  if (!['RSA_2048', 'RSA_3072', 'RSA_4096'].includes(rsa)) throw validationError(`WrappingKeyCertificate has an RSA-${cert.publicKey.bits} key; RSA_2048, RSA_3072 or RSA_4096 is required`);
+  const rsa = rsaKeyAlgorithm(cert, 'WrappingKeyCertificate');
   requireWrappingStrength(rsa, p.keyAlgorithm);
   const hex = await wrapKeyCryptogram(cert, p.key, { wrappingSpec: spec(m.WrappingSpec) });
   return {
@@ -85,6 +77,5 @@ export async function exportKeyCryptogram(ctx: RequestContext, p: ExportPayload,
     WrappingKeyArn: ca.record.keyArn,
     WrappedKeyMaterialFormat: 'KEY_CRYPTOGRAM',
     KeyMaterial: hex,
-    ...exportedKcv(p, undefined),
   };
 }

@@ -13,7 +13,8 @@ import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
 import type { KeyRecord } from '../../state/records.js';
 import { ecdhKdf, isEcdhKdfHash, isEcdhKdfName } from './ecdh-kdf.js';
 import { importTr31Block, wrapTr31Block, type Tr31Protector } from './tr31.js';
-import { checkX509Validity, parseX509 } from './x509.js';
+import { resolveCaRecord } from './certificates.js';
+import { checkX509Validity, eccKeyAlgorithm, parseX509 } from './x509.js';
 import type { ExportPayload } from './types.js';
 
 /**
@@ -40,7 +41,6 @@ import type { ExportPayload } from './types.js';
  */
 
 const K3 = 'TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT';
-const SIGNATURE_USAGE = 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE';
 
 /**
  * `DeriveKeyUsage` values whose derived key may protect a TR-31 block. NOTE: AWS's documentation
@@ -49,9 +49,6 @@ const SIGNATURE_USAGE = 'TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE';
  * like Tr31KeyBlock wrapping keys, and refuses any other value, or none, for ImportKey/ExportKey.
  */
 const KBPK_DERIVE_USAGES: readonly string[] = ['TR31_K1_KEY_BLOCK_PROTECTION_KEY', 'TR31_K0_KEY_ENCRYPTION_KEY'];
-
-/** node:crypto's `namedCurve` for the curves of crypto/algorithms.ts. */
-const NODE_CURVES: Readonly<Record<string, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
 type EcdhParameters = Omit<ImportDiffieHellmanTr31KeyBlock, 'WrappedKeyBlock'> | Omit<ExportDiffieHellmanTr31KeyBlock, 'KeyBlockHeaders'>;
 
@@ -87,14 +84,8 @@ async function agreementKey(ctx: RequestContext, identifier: string): Promise<{ 
  * here); keyUsage / extendedKeyUsage extensions are not checked (AWS's leniency on certificates,
  * tr34.md §9). The CA is read with node:crypto's X509Certificate: RSA and ECC CAs both work.
  */
-async function partnerPublicKey(ctx: RequestContext, m: EcdhParameters, curve: string): Promise<KeyObject> {
-  const caRecord = await resolveKey(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
-  if (caRecord.keyClass !== 'PUBLIC_KEY' || caRecord.certificate === undefined || caRecord.keyUsage !== SIGNATURE_USAGE) {
-    throw validationError(
-      `CertificateAuthorityPublicKeyIdentifier ${caRecord.keyArn} is not an imported ${SIGNATURE_USAGE} certificate (KeyClass ${caRecord.keyClass}, KeyUsage ${caRecord.keyUsage})`,
-    );
-  }
-  requireUsable(caRecord);
+async function partnerPublicKey(ctx: RequestContext, m: EcdhParameters, agreement: KeyRecord, curve: string): Promise<KeyObject> {
+  const caRecord = await resolveCaRecord(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
   const ca = parseX509(caRecord.certificate, `The certificate of ${caRecord.keyArn}`);
   const leaf = parseX509(m.PublicKeyCertificate!, 'PublicKeyCertificate');
   const chainProblem = !leaf.checkIssued(ca) ? 'its issuer is not the CA' : !leaf.verify(ca.publicKey) ? 'its signature does not verify with the CA key' : undefined;
@@ -102,9 +93,9 @@ async function partnerPublicKey(ctx: RequestContext, m: EcdhParameters, curve: s
   checkX509Validity(ca, ctx, `The certificate authority ${caRecord.keyArn}`);
   checkX509Validity(leaf, ctx, 'PublicKeyCertificate');
   const key = leaf.publicKey;
-  const leafCurve = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
-  if (leafCurve !== NODE_CURVES[curve]) {
-    throw validationError(`PublicKeyCertificate must hold an EC ${curve} public key (the curve of PrivateKeyIdentifier); it holds ${leafCurve ?? key.asymmetricKeyType ?? 'another key type'}`);
+  if (eccKeyAlgorithm(leaf) !== agreement.keyAlgorithm) {
+    const held = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : key.asymmetricKeyType;
+    throw validationError(`PublicKeyCertificate must hold an EC ${curve} public key (the curve of PrivateKeyIdentifier); it holds ${held ?? 'another key type'}`);
   }
   return key;
 }
@@ -145,7 +136,7 @@ async function deriveKbpk(ctx: RequestContext, m: EcdhParameters): Promise<Deriv
   if (info === undefined || info.length === 0 || info.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(info)) {
     throw validationError('DerivationData.SharedInformation must be a non-empty even-length hex string');
   }
-  const partner = await partnerPublicKey(ctx, m, curve);
+  const partner = await partnerPublicKey(ctx, m, key, curve);
   const z = sharedSecret(ctx, key, partner);
   let kbpk: Uint8Array;
   try {

@@ -1,5 +1,5 @@
 import type { KeyBlockHeaders, KeyModesOfUse } from '@aws-sdk/client-payment-cryptography';
-import { AWS_MODE_FLAGS, AWS_MODES_OF_USE, TR31_KEY_USAGES } from '@paycrypt/keyblock';
+import { AWS_EXPORTABILITY, AWS_KEY_ALGORITHMS, AWS_MODE_FLAGS, AWS_MODES_OF_USE, TR31_KEY_USAGES, tr31ModeOfUseFromAws, type Tr31Header, type Tr31Version } from '@paycrypt/keyblock';
 import { validationError } from '../../core/errors.js';
 import type { ExportPayload } from './types.js';
 
@@ -20,11 +20,6 @@ export interface ExportHeaderFields {
 /** Model documentation of `OptionalBlocks`: at most 112 characters, 2 for the ID and 2 for the length of each. */
 export const MAX_OPTIONAL_BLOCK_CHARACTERS = 112;
 
-/** X9.143 table 13 hash codes of the HM block, per AWS HMAC KeyAlgorithm. */
-const HM_CODES: Readonly<Record<string, string>> = { HMAC_SHA224: '20', HMAC_SHA256: '21', HMAC_SHA384: '22', HMAC_SHA512: '23' };
-
-const EXPORTABILITY: Readonly<Record<string, string>> = { EXPORTABLE: 'E', SENSITIVE: 'S', NON_EXPORTABLE: 'N' };
-
 /**
  * How far each exportability lets the receiver re-export the key (X9.143 table 10: `E` only in a
  * form meeting X9.24, `S` also in other forms; the AWS model text of KeyExportability says the
@@ -34,22 +29,13 @@ const EXPORTABILITY: Readonly<Record<string, string>> = { EXPORTABLE: 'E', SENSI
  */
 const EXPORTABILITY_RANK: Readonly<Record<string, number>> = { N: 0, E: 1, S: 2 };
 
-/** The single TR-31 mode of use for a set of AWS flags, or undefined. */
-function tr31Mode(modes: KeyModesOfUse): string | undefined {
-  const on = AWS_MODE_FLAGS.filter((k) => modes[k] === true);
-  return Object.keys(AWS_MODES_OF_USE).find((m) => {
-    const want = AWS_MODES_OF_USE[m]!;
-    return want.length === on.length && want.every((k) => on.includes(k));
-  });
-}
-
 function flagsText(modes: KeyModesOfUse): string {
   return `{${AWS_MODE_FLAGS.filter((k) => modes[k] === true).join(', ')}}`;
 }
 
 function restrictMode(keyUsage: string, base: string, requested: KeyModesOfUse | undefined): string {
   if (requested === undefined) return base;
-  const mode = tr31Mode(requested);
+  const mode = tr31ModeOfUseFromAws(requested);
   if (mode === undefined) throw validationError(`KeyBlockHeaders.KeyModesOfUse ${flagsText(requested)} is not a single TR-31 mode of use`);
   if (mode === base) return mode;
   // a key with NoRestrictions (N) may be narrowed to any mode its TR-31 usage allows
@@ -67,7 +53,7 @@ function restrictMode(keyUsage: string, base: string, requested: KeyModesOfUse |
 
 function restrictExportability(base: string, requested: string | undefined): string {
   if (requested === undefined) return base;
-  const wanted = Object.prototype.hasOwnProperty.call(EXPORTABILITY, requested) ? EXPORTABILITY[requested]! : undefined;
+  const wanted = Object.keys(AWS_EXPORTABILITY).find((code) => AWS_EXPORTABILITY[code] === requested);
   if (wanted === undefined) throw validationError(`KeyBlockHeaders.KeyExportability ${requested} is not EXPORTABLE, SENSITIVE or NON_EXPORTABLE`);
   if (EXPORTABILITY_RANK[wanted]! > EXPORTABILITY_RANK[base]!) {
     throw validationError(`KeyBlockHeaders.KeyExportability ${requested} would widen the exportability of the key (${base}); it can only be restricted`);
@@ -77,7 +63,8 @@ function restrictExportability(base: string, requested: string | undefined): str
 
 function optionalBlocks(keyAlgorithm: string, requested: Record<string, string> | undefined): { id: string; data: string }[] {
   const out: { id: string; data: string }[] = [];
-  const hm = Object.prototype.hasOwnProperty.call(HM_CODES, keyAlgorithm) ? HM_CODES[keyAlgorithm] : undefined;
+  // the HM block (X9.143 table 13 hash code) of an HMAC key, from keyblock's AWS algorithm table
+  const hm = AWS_KEY_ALGORITHMS.find((r) => r.aws === keyAlgorithm)?.hm;
   if (hm !== undefined) out.push({ id: 'HM', data: hm });
   if (requested === undefined) return out;
   let total = 0;
@@ -103,5 +90,20 @@ export function exportHeaderFields(p: ExportPayload, h: KeyBlockHeaders | undefi
     exportability: restrictExportability(p.header.exportability, h?.KeyExportability),
     keyVersion: h?.KeyVersion ?? p.header.keyVersion,
     optionalBlocks: optionalBlocks(p.keyAlgorithm, h?.OptionalBlocks),
+  };
+}
+
+/** The TR-31 header of an exported key (TR-31 and TR-34 export): the payload's usage and algorithm, KeyBlockHeaders applied. */
+export function exportTr31Header(p: ExportPayload, h: KeyBlockHeaders | undefined, version: Tr31Version): Tr31Header {
+  const f = exportHeaderFields(p, h);
+  return {
+    version,
+    keyUsage: p.header.keyUsage,
+    algorithm: p.header.algorithm,
+    modeOfUse: f.modeOfUse,
+    keyVersion: f.keyVersion,
+    exportability: f.exportability,
+    keyContext: '0',
+    optionalBlocks: f.optionalBlocks.map((b) => ({ ...b, raw: '' })),
   };
 }

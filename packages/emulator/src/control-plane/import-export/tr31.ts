@@ -1,5 +1,5 @@
 import type { ExportTr31KeyBlock, ImportKeyInput, ImportKeyOutput, ImportTr31KeyBlock, KeyBlockHeaders, WrappedKey } from '@aws-sdk/client-payment-cryptography';
-import { awsKeyAttributesFromTr31, parseTr31, prepareKbpk, unwrapTr31, wrapTr31, type PreparedKbpk, type Tr31Header, type Tr31Version } from '@paycrypt/keyblock';
+import { TR31_VERSIONS, awsKeyAttributesFromTr31, parseTr31, prepareKbpk, unwrapTr31, wrapTr31, type PreparedKbpk, type Tr31Header, type Tr31Version } from '@paycrypt/keyblock';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
@@ -11,7 +11,7 @@ import { checkReplicationRegions, replicateNewKey } from '../replication.js';
 import { checkTags } from '../tags.js';
 import { createImportedKey } from './imported-key.js';
 import { requireWrappingStrength } from './strength.js';
-import { exportHeaderFields } from './tr31-headers.js';
+import { exportTr31Header } from './tr31-headers.js';
 import type { ExportPayload } from './types.js';
 
 /**
@@ -28,9 +28,6 @@ import type { ExportPayload } from './types.js';
  * allows Unwrap (import) or Wrap (export), or NoRestrictions.
  */
 const WRAPPING_USAGES: readonly string[] = ['TR31_K0_KEY_ENCRYPTION_KEY', 'TR31_K1_KEY_BLOCK_PROTECTION_KEY'];
-
-/** Key block versions per wrapping-key family: A, B, C under TDES; D (and ISO 20038 E) under AES. */
-const VERSION_FAMILY: Readonly<Record<string, 'TDES' | 'AES'>> = { A: 'TDES', B: 'TDES', C: 'TDES', D: 'AES', E: 'AES' };
 
 async function resolveWrappingKey(ctx: RequestContext, identifier: string, mode: 'Wrap' | 'Unwrap'): Promise<{ kek: KeyRecord; family: 'TDES' | 'AES' }> {
   const kek = await resolveKey(ctx, identifier);
@@ -93,8 +90,9 @@ export async function importTr31Block(ctx: RequestContext, input: ImportKeyInput
   // NOTE: the block is read strictly (X9.143: upper-case hex, 0004 extended lengths, registered
   // header values); the model pattern [0-9a-zA-Z]+ lets lower-case blocks through to here.
   const { version } = parseTr31(block);
-  if (VERSION_FAMILY[version] !== w.family) {
-    throw validationError(`A version ${version} key block needs a ${VERSION_FAMILY[version]} wrapping key; ${w.name} is ${w.keyAlgorithm}`);
+  const needs = TR31_VERSIONS[version].kbpkFamily; // A, B, C under TDES; D (and ISO 20038 E) under AES
+  if (needs !== w.family) {
+    throw validationError(`A version ${version} key block needs a ${needs} wrapping key; ${w.name} is ${w.keyAlgorithm}`);
   }
   const tags = checkTags(input.Tags);
   const replication = checkReplicationRegions(ctx, (input as { ReplicationRegions?: string[] }).ReplicationRegions);
@@ -141,18 +139,8 @@ export async function exportTr31(ctx: RequestContext, p: ExportPayload, m: Expor
 /** The TR-31 block of an exported key under a KBPK (exportTr31, and ECDH in ecdh.ts). */
 export function wrapTr31Block(p: ExportPayload, headers: KeyBlockHeaders | undefined, w: Tr31Protector): string {
   for (const a of w.strengthOf) requireWrappingStrength(a, p.keyAlgorithm);
-  const fields = exportHeaderFields(p, headers);
   const version: Tr31Version = w.family === 'TDES' ? 'B' : 'D';
-  const header: Tr31Header = {
-    version,
-    keyUsage: p.header.keyUsage,
-    algorithm: p.header.algorithm,
-    modeOfUse: fields.modeOfUse,
-    keyVersion: fields.keyVersion,
-    exportability: fields.exportability,
-    keyContext: '0',
-    optionalBlocks: fields.optionalBlocks.map((b) => ({ ...b, raw: '' })),
-  };
+  const header = exportTr31Header(p, headers, version);
   const kbpk = preparedKbpk(w, version);
   try {
     return wrapTr31(kbpk, header, p.key);

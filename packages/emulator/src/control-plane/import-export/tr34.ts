@@ -1,16 +1,15 @@
 import type { ExportTr34KeyBlock, ImportKeyInput, ImportKeyOutput, ImportTr34KeyBlock, WrappedKey } from '@aws-sdk/client-payment-cryptography';
-import { awsKeyAttributesFromTr31, parseTr31Header, serializeTr31Header, type Tr31Header } from '@paycrypt/keyblock';
-import { Certificate, Tr34Error, buildTr34KeyBlock, openTr34KeyBlock, type OpenedTr34 } from '@paycrypt/tr34';
+import { awsKeyAttributesFromTr31, parseTr31Header, serializeTr31Header } from '@paycrypt/keyblock';
+import { Tr34Error, buildTr34KeyBlock, openTr34KeyBlock, type OpenedTr34 } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { checkCreateKeyAttributes } from '../key-attributes.js';
 import { createImportedKey } from './imported-key.js';
 import { keyView } from '../key-view.js';
 import { ownSide } from './byoca.js';
-import { requireChain, resolveCaCertificate } from './certificates.js';
-import { exportedKcv } from './kcv.js';
+import { parseCertificate, requireChain, resolveCaCertificate, rsaKeyAlgorithm } from './certificates.js';
 import { requireWrappingStrength } from './strength.js';
-import { exportHeaderFields } from './tr31-headers.js';
+import { exportTr31Header } from './tr31-headers.js';
 import type { ExportPayload } from './types.js';
 
 /**
@@ -27,21 +26,6 @@ const TR34_KEY_ALGORITHMS = ['TDES_2KEY', 'TDES_3KEY', 'AES_128'];
 
 function nonceBytes(hex: string | undefined): Uint8Array | undefined {
   return hex === undefined ? undefined : new Uint8Array(Buffer.from(hex, 'hex'));
-}
-
-function parseUserCertificate(text: string, field: string): Certificate {
-  try {
-    return Certificate.parse(text);
-  } catch (e) {
-    if (e instanceof Tr34Error) throw validationError(`${field} is not a valid RSA X.509 certificate (base64 of PEM): ${e.message}`);
-    throw e;
-  }
-}
-
-function rsaAlgorithmOf(cert: Certificate, field: string): string {
-  const name = `RSA_${cert.publicKey.bits}`;
-  if (!['RSA_2048', 'RSA_3072', 'RSA_4096'].includes(name)) throw validationError(`${field} has an RSA-${cert.publicKey.bits} key; RSA_2048, RSA_3072 or RSA_4096 is required`);
-  return name;
 }
 
 /** Tr34Error → ValidationException; the cryptographic ones all get the same opaque message. */
@@ -65,7 +49,7 @@ export async function importTr34(ctx: RequestContext, input: ImportKeyInput, m: 
   const byoca = m as ImportTr34KeyBlock & { WrappingKeyIdentifier?: string; WrappingKeyCertificate?: string };
   const token = await ownSide(ctx, 'import', { token: m.ImportToken, keyIdentifier: byoca.WrappingKeyIdentifier, certificate: byoca.WrappingKeyCertificate }, 'TR34_KEY_BLOCK');
   const ca = await resolveCaCertificate(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
-  const kdh = parseUserCertificate(m.SigningKeyCertificate!, 'SigningKeyCertificate');
+  const kdh = parseCertificate(m.SigningKeyCertificate!, 'SigningKeyCertificate');
   await requireChain(ctx, kdh, ca, 'SigningKeyCertificate');
   let opened: OpenedTr34;
   try {
@@ -106,17 +90,7 @@ export async function importTr34(ctx: RequestContext, input: ImportKeyInput, m: 
  * choice) and the header's own length.
  */
 function exportHeader(p: ExportPayload, m: ExportTr34KeyBlock): string {
-  const f = exportHeaderFields(p, m.KeyBlockHeaders);
-  const header: Tr31Header = {
-    version: p.header.algorithm === 'A' ? 'D' : 'B',
-    keyUsage: p.header.keyUsage,
-    algorithm: p.header.algorithm,
-    modeOfUse: f.modeOfUse,
-    keyVersion: f.keyVersion,
-    exportability: f.exportability,
-    keyContext: '0',
-    optionalBlocks: f.optionalBlocks.map((b) => ({ ...b, raw: '' })),
-  };
+  const header = exportTr31Header(p, m.KeyBlockHeaders, p.header.algorithm === 'A' ? 'D' : 'B');
   const text = serializeTr31Header(header);
   parseTr31Header(text); // KeyBlockError (→ ValidationException) for an optional block the tables refuse
   return text;
@@ -129,10 +103,10 @@ export async function exportTr34(ctx: RequestContext, p: ExportPayload, m: Expor
   const byoca = m as ExportTr34KeyBlock & { SigningKeyIdentifier?: string; SigningKeyCertificate?: string };
   const token = await ownSide(ctx, 'export', { token: m.ExportToken, keyIdentifier: byoca.SigningKeyIdentifier, certificate: byoca.SigningKeyCertificate }, 'TR34_KEY_BLOCK');
   const ca = await resolveCaCertificate(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
-  const krd = parseUserCertificate(m.WrappingKeyCertificate!, 'WrappingKeyCertificate');
+  const krd = parseCertificate(m.WrappingKeyCertificate!, 'WrappingKeyCertificate');
   await requireChain(ctx, krd, ca, 'WrappingKeyCertificate');
   // tr34.md §7.3: TDES under RSA 2048/3072/4096, AES-128 only under RSA ≥ 3072
-  requireWrappingStrength(rsaAlgorithmOf(krd, 'WrappingKeyCertificate'), p.keyAlgorithm);
+  requireWrappingStrength(rsaKeyAlgorithm(krd, 'WrappingKeyCertificate'), p.keyAlgorithm);
   const header = exportHeader(p, m);
   const nonce = nonceBytes(m.RandomNonce);
   let hex: string;
@@ -155,6 +129,5 @@ export async function exportTr34(ctx: RequestContext, p: ExportPayload, m: Expor
     WrappingKeyArn: ca.record.keyArn,
     WrappedKeyMaterialFormat: 'TR34_KEY_BLOCK',
     KeyMaterial: hex,
-    ...exportedKcv(p, undefined),
   };
 }
