@@ -19,12 +19,14 @@ export {
 export { verifyCertificateChain, type VerifyChainOptions } from './pki/chain.js';
 export {
   issueCertificate,
+  issueCertificateDer,
   createCaCertificate,
   CERTIFICATE_PROFILES,
   type CertificateProfile,
   type CreateCaOptions,
   type DistinguishedName,
   type IssueCertificateOptions,
+  type IssueCertificateDerOptions,
 } from './pki/issue.js';
 export { derToPem, pemToDer, pemBlocks, derToAwsCertificate, awsCertificateToDer, awsCertificateToDerList } from './pki/pem.js';
 export {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '@paycrypt/primitives';
 import * as pkijs from 'pkijs';
@@ -11,6 +12,7 @@ import {
   derToAwsCertificate,
   derToPem,
   issueCertificate,
+  issueCertificateDer,
   pemToDer,
   verifyCertificateChain,
   generateRsaKeyPair,
@@ -109,6 +111,29 @@ describe('test PKI issuance (CA = research RSA-4096 key; leaves RSA 2048/3072/40
     expect(ca1.signatureAlgorithm).toBe('1.2.840.113549.1.1.13');
     expect(ca1.notAfter.getTime() - ca1.notBefore.getTime()).toBe(3650 * 86_400_000);
     expect(await verifyCertificateChain(ca1, { trustAnchors: [ca1], at })).toHaveLength(1);
+  });
+
+  it('issueCertificateDer certifies an EC P-256 key (node:crypto X509Certificate checks signature, key, extensions)', async () => {
+    const ca = await createCaCertificate({ privateKey: caKey, subject, seed: 'ca-ec', notBefore });
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+    const der = await issueCertificateDer({
+      subject: { commonName: 'EC leaf' },
+      publicKeySpki: spki,
+      issuer: { certificate: ca, privateKey: caKey },
+      keyUsage: ['keyAgreement'],
+      notBefore,
+      validityDays: 90,
+    });
+    const x = new X509Certificate(der);
+    expect(x.verify(new X509Certificate(ca.der).publicKey)).toBe(true);
+    expect(x.checkIssued(new X509Certificate(ca.der))).toBe(true);
+    expect(new Uint8Array(x.publicKey.export({ type: 'spki', format: 'der' }))).toEqual(spki);
+    expect(x.ca).toBe(false);
+    expect(x.keyUsage).toBeUndefined(); // node lists extended key usage here; the keyUsage bits are checked below
+    expect(new Date(x.validTo).getTime() - new Date(x.validFrom).getTime()).toBe(90 * 86_400_000);
+    // keyUsage extension: critical, keyAgreement only (bit 4: 03 02 03 08)
+    expect(bytesToHex(der)).toContain('551D0F0101FF040403020308');
   });
 
   for (const bits of [2048, 3072, 4096] as const) {

@@ -98,9 +98,9 @@ function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Arra
     : derSequence(derOid(oid), derOctetString(value));
 }
 
-/** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value. */
-async function keyIdentifier(pub: RsaPublicKey): Promise<Uint8Array> {
-  const spki = readSequence(pub.spki, 'SubjectPublicKeyInfo');
+/** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value (any key type). */
+async function keyIdentifier(subjectPublicKeyInfo: Uint8Array): Promise<Uint8Array> {
+  const spki = readSequence(subjectPublicKeyInfo, 'SubjectPublicKeyInfo');
   const bits = tlvValue(spki[1]!).subarray(1);
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-1', bs(bits)));
 }
@@ -136,23 +136,52 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<C
   if (opts.issuer === undefined && !signer.publicKey.equals(opts.publicKey)) {
     throw new TypeError('"selfSigningKey" does not match "publicKey"');
   }
+  const der = await buildCertificate(opts, signer, opts.publicKey.spki, profile.ca, profile.keyUsage, opts.validityDays ?? profile.defaultValidityDays);
+  return Certificate.parse(der);
+}
+
+export interface IssueCertificateDerOptions extends Omit<IssueCertificateOptions, 'profile' | 'publicKey' | 'selfSigningKey' | 'issuer'> {
+  /** The subject's DER SubjectPublicKeyInfo, of any key type (RSA, EC, …). */
+  publicKeySpki: Uint8Array;
+  /** The issuing CA (an RSA key: the signature is RSASSA-PKCS1-v1_5). */
+  issuer: { certificate: Certificate; privateKey: RsaPrivateKey };
+  /** keyUsage bits (critical); none = no keyUsage extension. */
+  keyUsage: readonly KeyUsageName[];
+}
+
+/**
+ * An end-entity certificate for any subject key, issued by an RSA CA, as DER (`Certificate`
+ * parses RSA certificates only, so an EC subject is returned unparsed). Same extensions as a
+ * non-CA `issueCertificate`; validity defaults to 30 days.
+ */
+export function issueCertificateDer(opts: IssueCertificateDerOptions): Promise<Uint8Array> {
+  return buildCertificate(opts, opts.issuer.privateKey, opts.publicKeySpki, false, opts.keyUsage, opts.validityDays ?? 30);
+}
+
+async function buildCertificate(
+  opts: Omit<IssueCertificateOptions, 'profile' | 'publicKey' | 'selfSigningKey'>,
+  signer: RsaPrivateKey,
+  subjectSpki: Uint8Array,
+  ca: boolean,
+  keyUsage: readonly KeyUsageName[],
+  days: number,
+): Promise<Uint8Array> {
   const hash = opts.signatureHash ?? 'SHA-512';
   const sigAlg = derSequence(derOid(SIGNATURE_OID[hash]), derNull());
   const serial =
     opts.serialNumber ?? (opts.seed !== undefined ? await serialFromSeed(opts.seed) : await serialFromSeed(`${Date.now()}:${Math.random()}`));
   const notBefore = new Date(Math.floor((opts.notBefore ?? new Date()).getTime() / 1000) * 1000);
-  const days = opts.validityDays ?? profile.defaultValidityDays;
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
   const subjectDer = encodeName(opts.subject);
   const issuerDer = opts.issuer?.certificate.subjectDer ?? subjectDer;
-  const ski = await keyIdentifier(opts.publicKey);
+  const ski = await keyIdentifier(subjectSpki);
   const exts: Uint8Array[] = [];
-  if (profile.ca) exts.push(extension(OID.basicConstraints, true, derSequence(Uint8Array.of(0x01, 0x01, 0xff))));
+  if (ca) exts.push(extension(OID.basicConstraints, true, derSequence(Uint8Array.of(0x01, 0x01, 0xff))));
   else exts.push(extension(OID.basicConstraints, false, derSequence()));
-  exts.push(extension(OID.keyUsage, true, keyUsageBits(profile.keyUsage)));
+  if (keyUsage.length > 0) exts.push(extension(OID.keyUsage, true, keyUsageBits(keyUsage)));
   exts.push(extension(OID.subjectKeyIdentifier, false, derOctetString(ski)));
   if (opts.issuer !== undefined) {
-    const aki = await keyIdentifier(opts.issuer.certificate.publicKey);
+    const aki = await keyIdentifier(opts.issuer.certificate.publicKey.spki);
     exts.push(extension(OID.authorityKeyIdentifier, false, derSequence(derTlv(0x80, aki))));
   }
   const tbs = derSequence(
@@ -162,11 +191,11 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<C
     issuerDer,
     derSequence(derTime(notBefore), derTime(notAfter)),
     subjectDer,
-    opts.publicKey.spki,
+    subjectSpki,
     derContext(3, derSequence(...exts)),
   );
   const signature = await signer.sign(hash, tbs);
-  return Certificate.parse(derSequence(tbs, sigAlg, derBitString(signature)));
+  return derSequence(tbs, sigAlg, derBitString(signature));
 }
 
 export interface CreateCaOptions {
