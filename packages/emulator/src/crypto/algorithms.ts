@@ -19,6 +19,8 @@ export interface AlgorithmFacts {
   modulusBits?: number;
   /** node:crypto named curve */
   curve?: 'P-256' | 'P-384' | 'P-521';
+  /** the OpenSSL name node:crypto reports in `asymmetricKeyDetails.namedCurve` */
+  openSslCurve?: 'prime256v1' | 'secp384r1' | 'secp521r1';
   defaultKcv: string;
   kcvAllowed: readonly string[];
   /** security strength in bits (NIST SP 800-57 part 1, table 2), for "wrapping key at least as strong" */
@@ -42,9 +44,9 @@ export const KEY_ALGORITHMS: Readonly<Record<string, AlgorithmFacts>> = {
   RSA_2048: { family: 'RSA', modulusBits: 2048, defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 112 },
   RSA_3072: { family: 'RSA', modulusBits: 3072, defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 128 },
   RSA_4096: { family: 'RSA', modulusBits: 4096, defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 152 },
-  ECC_NIST_P256: { family: 'ECC', curve: 'P-256', defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 128 },
-  ECC_NIST_P384: { family: 'ECC', curve: 'P-384', defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 192 },
-  ECC_NIST_P521: { family: 'ECC', curve: 'P-521', defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 256 },
+  ECC_NIST_P256: { family: 'ECC', curve: 'P-256', openSslCurve: 'prime256v1', defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 128 },
+  ECC_NIST_P384: { family: 'ECC', curve: 'P-384', openSslCurve: 'secp384r1', defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 192 },
+  ECC_NIST_P521: { family: 'ECC', curve: 'P-521', openSslCurve: 'secp521r1', defaultKcv: 'SHA_1', kcvAllowed: ['SHA_1'], strength: 256 },
 };
 
 export function algorithmFacts(keyAlgorithm: string): AlgorithmFacts {
@@ -55,4 +57,19 @@ export function algorithmFacts(keyAlgorithm: string): AlgorithmFacts {
 
 export function isSymmetricFamily(f: AlgorithmFamily): boolean {
   return f === 'TDES' || f === 'AES' || f === 'HMAC';
+}
+
+/**
+ * The AWS KeyAlgorithm of an asymmetric node:crypto key (RSA_2048/3072/4096, ECC_NIST_P256/384/521),
+ * or undefined for any other type, size or curve.
+ */
+export function asymmetricKeyAlgorithm(key: { asymmetricKeyType?: string; asymmetricKeyDetails?: { modulusLength?: number; namedCurve?: string } }): string | undefined {
+  const d = key.asymmetricKeyDetails;
+  const name =
+    key.asymmetricKeyType === 'rsa'
+      ? `RSA_${d?.modulusLength}`
+      : key.asymmetricKeyType === 'ec'
+        ? Object.keys(KEY_ALGORITHMS).find((a) => KEY_ALGORITHMS[a]!.openSslCurve !== undefined && KEY_ALGORITHMS[a]!.openSslCurve === d?.namedCurve)
+        : undefined;
+  return name !== undefined && Object.prototype.hasOwnProperty.call(KEY_ALGORITHMS, name) ? name : undefined;
 }

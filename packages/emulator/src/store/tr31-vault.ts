@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { KEY_ALGORITHMS } from '../crypto/algorithms.js';
+import { KEY_ALGORITHMS, asymmetricKeyAlgorithm } from '../crypto/algorithms.js';
 import { GcmKeyVault, VaultError, type KeyVault, type SealBinding } from './key-vault.js';
 
 /**
@@ -42,14 +42,11 @@ const KEY_PAIR_CLASS = 'ASYMMETRIC_KEY_PAIR';
 
 /** Storage mode of use of a key pair's private key, per TR-31 usage (X9.143: S sign, B both, X derive). */
 const KEY_PAIR_MODES: Readonly<Record<string, string>> = { S0: 'S', D1: 'B', K2: 'B', K3: 'X' };
-const CURVES: Readonly<Record<string, string>> = { prime256v1: 'ECC_NIST_P256', secp384r1: 'ECC_NIST_P384', secp521r1: 'ECC_NIST_P521' };
 
 /** The AWS KeyAlgorithm of a PKCS#8 private key (RSA_n or ECC_NIST_Pn), undefined when neither. */
 function keyPairAlgorithm(pkcs8: Uint8Array): string | undefined {
   try {
-    const k = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-    if (k.asymmetricKeyType === 'rsa') return `RSA_${k.asymmetricKeyDetails?.modulusLength}`;
-    if (k.asymmetricKeyType === 'ec') return CURVES[k.asymmetricKeyDetails?.namedCurve ?? ''];
+    return asymmetricKeyAlgorithm(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }));
   } catch {
     // not a PKCS#8 key: no algorithm
   }
@@ -69,7 +66,7 @@ export class Tr31KeyVault implements KeyVault {
     this.#gcm = new GcmKeyVault(lmk);
   }
 
-  private header(b: SealBinding & { modes?: Record<string, boolean> }): Tr31HeaderLike {
+  private header(b: SealBinding): Tr31HeaderLike {
     if (b.keyClass === KEY_PAIR_CLASS) {
       const keyUsage = b.keyUsage.slice(5, 7);
       const modeOfUse = KEY_PAIR_MODES[keyUsage];
@@ -78,7 +75,7 @@ export class Tr31KeyVault implements KeyVault {
       return { version: 'D', keyUsage, algorithm, modeOfUse, keyVersion: '00', exportability: b.exportable ? 'E' : 'N', keyContext: '1', optionalBlocks: [] };
     }
     const f = this.#api.tr31HeaderFieldsFromAws(
-      { KeyUsage: b.keyUsage, KeyAlgorithm: b.keyAlgorithm, KeyModesOfUse: b.modes ?? { NoRestrictions: true } },
+      { KeyUsage: b.keyUsage, KeyAlgorithm: b.keyAlgorithm, KeyModesOfUse: { NoRestrictions: true } }, // storage: mode N (the AWS modes stay in the record)
       b.exportable ? 'E' : 'N',
     );
     // key context '1': a block for storage under a local key (X9.143 header byte 15)

@@ -1,7 +1,7 @@
-import { createHash, generateKeyPair } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createHash } from 'node:crypto';
 import { Certificate, RsaPrivateKey, createCaCertificate, issueCertificate, type RsaModulusBits } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
+import { generateKey } from '../../crypto/key-material.js';
 import type { CaRecord, RegionState } from '../../state/region-state.js';
 import type { SealBinding } from '../../store/key-vault.js';
 
@@ -29,21 +29,19 @@ export interface EmulatorCa {
   readonly awsCertificate: string;
 }
 
-const generateKeyPairAsync = promisify(generateKeyPair);
-
 const CA_VALIDITY_DAYS = 3650;
 
 const cas = new WeakMap<RegionState, Promise<EmulatorCa>>();
 
-/** A fresh RSA key pair (e = 65537), generated off the event loop. */
+/** A fresh RSA key pair (e = 65537), generated off the event loop (crypto/key-material.ts). */
 export async function newRsaKey(bits: RsaModulusBits): Promise<RsaPrivateKey> {
-  const { privateKey } = await generateKeyPairAsync('rsa', {
-    modulusLength: bits,
-    publicExponent: 0x10001,
-    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-  });
-  return RsaPrivateKey.fromPkcs8(new Uint8Array(privateKey));
+  const generated = await generateKey(`RSA_${bits}`);
+  if (generated.kind !== 'asymmetric') throw new TypeError(`RSA_${bits} is not a key pair`);
+  try {
+    return RsaPrivateKey.fromPkcs8(generated.privateKeyPkcs8);
+  } finally {
+    generated.privateKeyPkcs8.fill(0);
+  }
 }
 
 /** What the sealed CA private key is bound to: a blob opens only as this region's CA. */

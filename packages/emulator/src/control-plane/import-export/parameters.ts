@@ -23,8 +23,6 @@ import { TOKEN_VALIDITY_DAYS, newTokenId, rememberToken, reusableToken, type Iss
  * under the LMK, before the answer is sent).
  */
 
-const RSA_BITS: Readonly<Record<string, RsaModulusBits>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
-
 /**
  * Wrapping-key algorithms per KeyMaterialType for GetParametersForImport (tr34.md §7.2, §7.3).
  * NOTE: the API documentation allows only RSA_2048 for TR34_KEY_BLOCK, but RSA_3072 is accepted
@@ -76,7 +74,7 @@ async function parameters(
     }
   }
   const tokenId = newTokenId(kind);
-  const [ca, privateKey] = await Promise.all([caPromise, newRsaKey(RSA_BITS[algorithm]!)]);
+  const [ca, privateKey] = await Promise.all([caPromise, newRsaKey(algorithmFacts(algorithm).modulusBits as RsaModulusBits)]);
   const certificate = await issueTokenCertificate(ctx, ca, kind, tokenId, privateKey, TOKEN_VALIDITY_DAYS);
   const token = await rememberToken(ctx, {
     token: tokenId,

@@ -2,19 +2,13 @@ import { X509Certificate } from 'node:crypto';
 import { awsCertificateToDer } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
+import { asymmetricKeyAlgorithm } from '../../crypto/algorithms.js';
 
 /**
  * Certificates read with node:crypto's X509Certificate, for the key types @paycrypt/tr34's
  * RSA-only `Certificate` does not take (ECC roots, ECDH partner certificates).
  * Certificates are public: messages say which check failed.
  */
-
-/** AWS ECC KeyAlgorithm ↔ node:crypto named curve. */
-export const ECC_CURVES: Readonly<Record<string, string>> = {
-  ECC_NIST_P256: 'prime256v1',
-  ECC_NIST_P384: 'secp384r1',
-  ECC_NIST_P521: 'secp521r1',
-};
 
 /** A certificate given as AWS's base64 of PEM (or PEM/DER accepted by awsCertificateToDer). */
 export function parseX509(text: string, field: string): X509Certificate {
@@ -38,10 +32,8 @@ export function checkX509Validity(cert: X509Certificate, ctx: RequestContext, wh
 
 /** The AWS KeyAlgorithm of an EC certificate's key, or undefined for another key type or curve. */
 export function eccKeyAlgorithm(cert: X509Certificate): string | undefined {
-  const key = cert.publicKey;
-  if (key.asymmetricKeyType !== 'ec') return undefined;
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  return Object.keys(ECC_CURVES).find((a) => ECC_CURVES[a] === curve);
+  const algorithm = asymmetricKeyAlgorithm(cert.publicKey);
+  return algorithm?.startsWith('ECC_') === true ? algorithm : undefined;
 }
 
 /** AWS's certificate string (base64 of the PEM text). */
