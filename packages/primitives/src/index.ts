@@ -127,3 +127,4 @@ export {
   type AwsCardValidationAttribute,
   type AwsCardValidationAttributeFacts,
 } from './card-validation/aws-attributes.js';
+export { ownEntry } from './table.js';

@@ -1,3 +1,4 @@
+import { ownEntry } from '@paycrypt/primitives';
 /**
  * The ONE table of facts about each AWS `KeyAlgorithm`: key length, family, key check value
  * methods, strength. Everything else (generation, KCV, vault binding) reads it.
@@ -69,7 +70,7 @@ export function asymmetricKeyAlgorithm(key: { asymmetricKeyType?: string; asymme
     key.asymmetricKeyType === 'rsa'
       ? `RSA_${d?.modulusLength}`
       : key.asymmetricKeyType === 'ec'
-        ? Object.keys(KEY_ALGORITHMS).find((a) => KEY_ALGORITHMS[a]!.openSslCurve !== undefined && KEY_ALGORITHMS[a]!.openSslCurve === d?.namedCurve)
+        ? Object.keys(KEY_ALGORITHMS).find((a) => d?.namedCurve !== undefined && KEY_ALGORITHMS[a]!.openSslCurve === d.namedCurve)
         : undefined;
-  return name !== undefined && Object.prototype.hasOwnProperty.call(KEY_ALGORITHMS, name) ? name : undefined;
+  return ownEntry(KEY_ALGORITHMS, name) !== undefined ? name : undefined;
 }

@@ -1,3 +1,4 @@
+import { ownEntry } from '@paycrypt/primitives';
 import { isAlnum, isDigits, isHexChars } from './chars.js';
 
 /**
@@ -118,5 +119,5 @@ export const OPTIONAL_BLOCKS: Readonly<Record<string, OptionalBlockFacts>> = {
 };
 
 export function optionalBlockFacts(id: string): OptionalBlockFacts | undefined {
-  return Object.prototype.hasOwnProperty.call(OPTIONAL_BLOCKS, id) ? OPTIONAL_BLOCKS[id] : undefined;
+  return ownEntry(OPTIONAL_BLOCKS, id);
 }

@@ -1,3 +1,4 @@
+import { ownEntry } from '@paycrypt/primitives';
 import { KeyBlockError } from '../errors.js';
 import { TR31_KEY_USAGES, algorithmFacts, keyStrengthBits } from './attributes.js';
 import type { Tr31Header } from './header.js';
@@ -29,7 +30,7 @@ export function kbpkStrengthBits(f: VersionFacts, kbpkLength: number): number {
  * Asymmetric keys are not strength-checked (their strength is inside the DER).
  */
 export function checkPolicy(header: Tr31Header, keyLength: number, f: VersionFacts, kbpkLength: number): void {
-  const usage = Object.prototype.hasOwnProperty.call(TR31_KEY_USAGES, header.keyUsage) ? TR31_KEY_USAGES[header.keyUsage] : undefined;
+  const usage = ownEntry(TR31_KEY_USAGES, header.keyUsage);
   if (usage === undefined) {
     throw new KeyBlockError('POLICY_VIOLATION', `policy: key usage "${header.keyUsage}" is not an X9.143 usage`, { field: 'keyUsage' });
   }

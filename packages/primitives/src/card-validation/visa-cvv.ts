@@ -1,6 +1,7 @@
 import { assertBytes } from '../bytes.js';
 import { TdesCipher } from '../cipher/tdes.js';
 import { assertDigits, assertPan, digitsEqual, putNibbles, visaDecimalize } from './card-data.js';
+import { ownEntry } from '../table.js';
 
 /**
  * The Visa CVV algorithm (also Mastercard CVC): CVV / CVV2 / iCVV differ only in the service
@@ -93,7 +94,7 @@ export function generateCardVerificationValue(
   input: { pan: string; expiry: string; serviceCode?: string },
   digits: 3 | 4 = 3,
 ): string {
-  const facts = Object.prototype.hasOwnProperty.call(VISA_CVV_VARIANTS, variant) ? VISA_CVV_VARIANTS[variant] : undefined;
+  const facts = ownEntry(VISA_CVV_VARIANTS, variant);
   if (facts === undefined) throw new RangeError(`"variant" expected CVV, CVV2 or ICVV, got ${String(variant)}`);
   const serviceCode = facts.serviceCode ?? input.serviceCode;
   return generateCvv(cvk, { pan: input.pan, expiry: input.expiry, serviceCode: serviceCode as string }, digits);

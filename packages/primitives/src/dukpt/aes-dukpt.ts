@@ -10,6 +10,7 @@ import {
 } from './aes-dukpt-facts.js';
 import { derivationIdWord, scratchWalk } from './aes-dukpt-walk.js';
 import { KSN_SCHEMES, type KsnInput, ksnBytes, ksnCounter, parseAesKsn } from './ksn.js';
+import { ownEntry } from '../table.js';
 
 /**
  * AES DUKPT, host side (ANSI X9.24-3:2017): initial key from the BDK, intermediate
@@ -135,12 +136,12 @@ export function resolveWorkingKeyOptions(
   txnType: AesDukptKeyType,
 ): { usage: number; type: AesDukptKeyType } {
   // own properties only: a name such as "toString" from an untyped caller must not select a prototype member
-  const usage = Object.prototype.hasOwnProperty.call(AES_DUKPT_KEY_USAGES, options.usage) ? AES_DUKPT_KEY_USAGES[options.usage] : undefined;
+  const usage = ownEntry(AES_DUKPT_KEY_USAGES, options.usage);
   if (usage === undefined || options.usage === 'KEY_DERIVATION_INITIAL_KEY') {
     throw new RangeError(`"usage" expected a working-key usage of X9.24-3:2017, got ${String(options.usage)}`);
   }
   const type = options.keyType ?? txnType;
-  const facts = Object.prototype.hasOwnProperty.call(AES_DUKPT_KEY_TYPES, type) ? AES_DUKPT_KEY_TYPES[type] : undefined;
+  const facts = ownEntry(AES_DUKPT_KEY_TYPES, type);
   if (facts === undefined) throw new RangeError(`"keyType" expected one of ${Object.keys(AES_DUKPT_KEY_TYPES).join(', ')}, got ${String(type)}`);
   // X9.24-3:2017 6.1.3: a working key is never stronger than the key it is derived from
   if (facts.strength > AES_DUKPT_KEY_TYPES[txnType].strength) {

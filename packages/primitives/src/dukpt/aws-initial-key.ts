@@ -3,6 +3,7 @@ import { PrimitivesError } from '../errors.js';
 import { aesDukptInitialKey } from './aes-dukpt.js';
 import { KSN_SCHEMES, type KsnInput, ksnBytes } from './ksn.js';
 import { tdesDukptIpek } from './tdes-dukpt.js';
+import { ownEntry } from '../table.js';
 
 /**
  * The AWS Payment Cryptography `ExportDukptInitialKey` rule (User Guide, "Export DUKPT
@@ -26,7 +27,7 @@ const BDK_FACTS: Readonly<Record<AwsDukptBdkAlgorithm, { keyBytes: number; schem
 };
 
 export function awsExportDukptInitialKey(bdk: Uint8Array, bdkAlgorithm: AwsDukptBdkAlgorithm, ksn: KsnInput): Uint8Array {
-  const facts = Object.prototype.hasOwnProperty.call(BDK_FACTS, bdkAlgorithm) ? BDK_FACTS[bdkAlgorithm] : undefined;
+  const facts = ownEntry(BDK_FACTS, bdkAlgorithm);
   if (facts === undefined) {
     throw new PrimitivesError('UNSUPPORTED', `"bdkAlgorithm" ${String(bdkAlgorithm)} cannot be a DUKPT BDK (TDES_2KEY, AES_128, AES_192, AES_256)`, {
       field: 'bdkAlgorithm',

@@ -1,6 +1,7 @@
 import { assertBytes } from '../bytes.js';
 import { TdesCipher } from '../cipher/tdes.js';
 import { KSN_SCHEMES, type KsnInput, ksnBytes, parseTdesKsn } from './ksn.js';
+import { ownEntry } from '../table.js';
 
 /**
  * TDES DUKPT, host side (ANSI X9.24-1:2009, Annex A). Double-length (16-byte) BDK and keys.
@@ -124,7 +125,7 @@ export function tdesDukptTransactionKey(bdk: Uint8Array | TdesDukptBdk, ksn: Ksn
 /** Applies a variant (and, for data keys, the one-way step) to a transaction key. */
 export function tdesDukptVariantKey(transactionKey: Uint8Array, variant: TdesDukptKeyVariant): Uint8Array {
   assertBytes(transactionKey, 'transactionKey', 16);
-  const facts = Object.prototype.hasOwnProperty.call(TDES_DUKPT_VARIANTS, variant) ? TDES_DUKPT_VARIANTS[variant] : undefined;
+  const facts = ownEntry(TDES_DUKPT_VARIANTS, variant);
   if (facts === undefined) throw new RangeError(`"variant" expected one of ${Object.keys(TDES_DUKPT_VARIANTS).join(', ')}, got ${String(variant)}`);
   const v = new Uint8Array(transactionKey); // a copy, also for a Buffer: masked and wiped
   v[facts.maskByte] = v[facts.maskByte]! ^ 0xff;

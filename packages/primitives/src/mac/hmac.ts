@@ -1,6 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { assertBytes } from '../bytes.js';
+import { ownEntry } from '../table.js';
 
 /**
  * HMAC (RFC 2104) with SHA-224/256/384/512 from @noble/hashes: synchronous and available in
@@ -17,7 +18,7 @@ export const HMAC_HASHES = {
 
 /** Full-length HMAC of `data` under `key` (any key length, RFC 2104). */
 export function hmacSha(hash: HmacHash, key: Uint8Array, data: Uint8Array): Uint8Array {
-  const facts = Object.prototype.hasOwnProperty.call(HMAC_HASHES, hash) ? HMAC_HASHES[hash] : undefined;
+  const facts = ownEntry(HMAC_HASHES, hash);
   if (facts === undefined) throw new RangeError(`"hash" expected SHA224, SHA256, SHA384 or SHA512, got ${String(hash)}`);
   assertBytes(key, 'key');
   assertBytes(data, 'data');

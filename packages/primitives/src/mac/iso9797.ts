@@ -1,6 +1,7 @@
 import { assertBytes } from '../bytes.js';
 import type { BlockCipher } from '../cipher/block-cipher.js';
 import { TdesCipher } from '../cipher/tdes.js';
+import { ownEntry } from '../table.js';
 
 /**
  * ISO/IEC 9797-1 MAC algorithms 1 and 3 (CBC-MAC and the retail MAC of ANSI X9.19).
@@ -28,7 +29,7 @@ export const ISO9797_PADDING_METHODS: Readonly<Record<Iso9797Padding, { readonly
 
 /** Pads `data` for a block size `bs` by ISO/IEC 9797-1 method 1, 2 or 3. */
 export function iso9797Pad(data: Uint8Array, bs: number, method: Iso9797Padding): Uint8Array {
-  const facts = Object.prototype.hasOwnProperty.call(ISO9797_PADDING_METHODS, method) ? ISO9797_PADDING_METHODS[method] : undefined;
+  const facts = ownEntry(ISO9797_PADDING_METHODS, method);
   if (facts === undefined) throw new RangeError(`"padding" expected 1, 2 or 3, got ${String(method)}`);
   const body = data.length + (facts.marker === undefined ? 0 : 1);
   const padded = Math.max(bs, Math.ceil(body / bs) * bs);

@@ -5,6 +5,7 @@ import { cmac } from '../cipher/cmac.js';
 import { TdesCipher } from '../cipher/tdes.js';
 import { type HmacHash, hmacSha } from './hmac.js';
 import { type Iso9797Padding, iso9797Mac1, iso9797Mac3 } from './iso9797.js';
+import { ownEntry } from '../table.js';
 
 /**
  * One entry point for the MAC algorithms, named as AWS `MacAlgorithm` names them.
@@ -47,7 +48,7 @@ function blockCipher(key: Uint8Array | BlockCipher, family: 'TDES' | 'AES' | und
 
 /** The MAC of `data`. */
 export function generateMac(algorithm: MacAlgorithm, key: Uint8Array | BlockCipher, data: Uint8Array, options: MacOptions = {}): Uint8Array {
-  const facts = Object.prototype.hasOwnProperty.call(MAC_ALGORITHMS, algorithm) ? MAC_ALGORITHMS[algorithm] : undefined;
+  const facts = ownEntry(MAC_ALGORITHMS, algorithm);
   if (facts === undefined) throw new RangeError(`"algorithm" expected one of ${Object.keys(MAC_ALGORITHMS).join(', ')}, got ${String(algorithm)}`);
   let full: Uint8Array;
   switch (facts.kind) {

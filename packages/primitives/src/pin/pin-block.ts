@@ -1,6 +1,7 @@
 import { type RandomSource, randomBytes } from '../bytes.js';
 import { assertDigits, assertPan, putNibbles } from '../card-validation/card-data.js';
 import { PrimitivesError } from '../errors.js';
+import { ownEntry } from '../table.js';
 
 /**
  * ISO 9564-1 PIN block formats. One table of facts; the format 4 (AES) cipher steps are in
@@ -52,7 +53,7 @@ export function invalidPinBlock(): PrimitivesError {
 }
 
 function formatFacts(format: PinBlockFormat): PinBlockFormatFacts {
-  const f = Object.prototype.hasOwnProperty.call(PIN_BLOCK_FORMATS, format) ? PIN_BLOCK_FORMATS[format] : undefined;
+  const f = ownEntry(PIN_BLOCK_FORMATS, format);
   if (f === undefined) throw new RangeError(`"format" expected ISO_0, ISO_1, ISO_2, ISO_3 or ISO_4, got ${String(format)}`);
   return f;
 }

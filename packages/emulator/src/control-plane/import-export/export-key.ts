@@ -1,6 +1,6 @@
 import type { ExportKeyInput, ExportKeyOutput, WrappedKey } from '@aws-sdk/client-payment-cryptography';
 import { tr31HeaderFieldsFromAws } from '@paycrypt/keyblock';
-import { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm } from '@paycrypt/primitives';
+import { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm, ownEntry } from '@paycrypt/primitives';
 import type { RequestContext } from '../../core/context.js';
 import { notImplementedError, validationError } from '../../core/errors.js';
 import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
@@ -76,7 +76,7 @@ function dukptInitialKeyPayload(ctx: RequestContext, bdk: KeyRecord, ksn: string
   if (bdk.keyUsage !== 'TR31_B0_BASE_DERIVATION_KEY') {
     throw validationError(`ExportDukptInitialKey needs a TR31_B0_BASE_DERIVATION_KEY; key ${bdk.keyArn} has KeyUsage ${bdk.keyUsage}`);
   }
-  const facts = Object.prototype.hasOwnProperty.call(DUKPT_BDKS, bdk.keyAlgorithm) ? DUKPT_BDKS[bdk.keyAlgorithm]! : undefined;
+  const facts = ownEntry(DUKPT_BDKS, bdk.keyAlgorithm);
   if (facts === undefined) {
     // NOTE: AWS documents DUKPT with TDES_2KEY and AES BDKs; a TDES_3KEY BDK is refused here.
     throw validationError(`ExportDukptInitialKey is not supported for a ${bdk.keyAlgorithm} BDK (TDES_2KEY, AES_128, AES_192, AES_256)`);
