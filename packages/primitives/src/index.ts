@@ -128,3 +128,15 @@ export {
   type AwsCardValidationAttributeFacts,
 } from './card-validation/aws-attributes.js';
 export { ownEntry } from './table.js';
+export { cfbEncrypt, cfbDecrypt, type CfbSegmentBits } from './cipher/cfb.js';
+export { ofbCrypt, ofbEncrypt, ofbDecrypt } from './cipher/ofb.js';
+export {
+  ENCRYPTION_MODES,
+  blockCipherFamily,
+  encryptionModeUse,
+  encryptWithMode,
+  decryptWithMode,
+  type AwsEncryptionMode,
+  type BlockCipherFamily,
+  type EncryptionModeUse,
+} from './cipher/encryption-modes.js';
