@@ -1,27 +1,28 @@
 #!/usr/bin/env node
-// Development-time generator: reads the official AWS Payment Cryptography control-plane models
-// in /work/shared/aws-models (or $PAYCRYPT_AWS_MODELS) and writes src/model/generated.ts, which
-// is committed. The build and the tests never read the models themselves.
+// Development-time generator: reads the official AWS Payment Cryptography models of both planes
+// in /work/shared/aws-models (or $PAYCRYPT_AWS_MODELS) and writes, per service,
+//
+//   src/model/control-plane.generated.ts        MODEL (service, operations, error status, shapes)
+//   src/model/control-plane.types.generated.ts  TS types of the operations the installed SDK lacks
+//   src/model/data-plane.generated.ts           MODEL, with each operation's http method, URI and labels
+//   src/model/data-plane.types.generated.ts     TS types of every data-plane operation (no data-plane SDK exists here)
+//
+// which are committed. The build and the tests never read the models themselves.
 //
 //   node packages/emulator/scripts/gen-model.mjs
 //
 // What is carried over: operation names, input/output shape names, idempotency, declared errors,
-// and every shape's type, members, required list, min/max, pattern (re-anchored) and enum values.
-// Documentation text is NOT copied. Error HTTP status codes come from the Smithy file's
-// `smithy.api#httpError` traits (botocore's control-plane file has none).
+// http traits, and every shape's type, members, required list, min/max, pattern (re-anchored) and
+// enum values. Documentation text is NOT copied. Error HTTP status codes come from the Smithy
+// file's `smithy.api#httpError` traits, then botocore's `error.httpStatusCode`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modelsDir = process.env.PAYCRYPT_AWS_MODELS ?? '/work/shared/aws-models';
-const outFile = join(here, '..', 'src', 'model', 'generated.ts');
-
+const modelDir = join(here, '..', 'src', 'model');
 const read = (name) => JSON.parse(readFileSync(join(modelsDir, name), 'utf8'));
-const newest = read('payment-cryptography.service-2.json');
-const sdkEra = read('payment-cryptography.service-2.sdk-3.882.0-era.2025-06-19.json');
-const smithy = read('payment-cryptography.smithy.api-models-aws-2025-04.json');
-const paginators = read('payment-cryptography.paginators-1.json');
 
 /**
  * botocore strips the outer ^ and $ of Smithy patterns; re-anchor as a whole.
@@ -72,124 +73,185 @@ function compactShape(name, s) {
   return out;
 }
 
-const errorStatus = {};
-for (const [id, s] of Object.entries(smithy.shapes)) {
-  const t = s.traits ?? {};
-  if (t['smithy.api#error']) errorStatus[id.split('#')[1]] = t['smithy.api#httpError'] ?? (t['smithy.api#error'] === 'server' ? 500 : 400);
+function errorStatusOf(newest, smithy) {
+  const status = {};
+  for (const [id, s] of Object.entries(smithy.shapes)) {
+    const t = s.traits ?? {};
+    if (t['smithy.api#error']) status[id.split('#')[1]] = t['smithy.api#httpError'] ?? (t['smithy.api#error'] === 'server' ? 500 : 400);
+  }
+  for (const [name, s] of Object.entries(newest.shapes)) {
+    // e.g. PublicPolicyException (not in the 2025-04 Smithy file)
+    if (s.exception && status[name] === undefined) status[name] = s.error?.httpStatusCode ?? (s.fault ? 500 : 400);
+  }
+  return status;
 }
-for (const [name, s] of Object.entries(newest.shapes)) {
-  if (s.exception && errorStatus[name] === undefined) errorStatus[name] = s.fault ? 500 : 400; // e.g. PublicPolicyException (not in the 2025-04 Smithy file)
-}
-const errorFault = Object.fromEntries(Object.entries(newest.shapes).filter(([, s]) => s.exception).map(([n, s]) => [n, s.fault ? 'server' : 'client']));
 
-const operations = {};
-for (const [name, op] of Object.entries(newest.operations).sort(([a], [b]) => a.localeCompare(b))) {
-  operations[name] = {
-    input: op.input?.shape,
-    output: op.output?.shape,
-    errors: (op.errors ?? []).map((e) => e.shape),
-    ...(op.idempotent ? { idempotent: true } : {}),
-    inSdk: sdkEra.operations[name] !== undefined,
+function buildModel(newest, sdkEra, smithy, withHttp) {
+  const operations = {};
+  for (const [name, op] of Object.entries(newest.operations).sort(([a], [b]) => a.localeCompare(b))) {
+    const o = {
+      input: op.input?.shape,
+      output: op.output?.shape,
+      errors: (op.errors ?? []).map((e) => e.shape),
+      ...(op.idempotent ? { idempotent: true } : {}),
+      inSdk: sdkEra.operations[name] !== undefined,
+    };
+    if (withHttp) {
+      const input = newest.shapes[op.input.shape];
+      const labels = Object.entries(input.members ?? {})
+        .filter(([, m]) => m.location !== undefined)
+        .map(([k, m]) => {
+          if (m.location !== 'uri') throw new Error(`${name}.${k}: location ${m.location} not supported`);
+          return k;
+        });
+      o.http = { method: op.http.method, uri: op.http.requestUri, code: op.http.responseCode ?? 200, labels };
+    }
+    operations[name] = o;
+  }
+  const shapes = {};
+  for (const name of Object.keys(newest.shapes).sort()) shapes[name] = compactShape(name, newest.shapes[name]);
+  const m = newest.metadata;
+  const service = {
+    apiVersion: m.apiVersion,
+    protocol: m.protocol,
+    signingName: m.signingName,
+    endpointPrefix: m.endpointPrefix,
+    ...(m.targetPrefix ? { targetPrefix: m.targetPrefix } : {}),
+    ...(m.jsonVersion ? { jsonVersion: m.jsonVersion } : {}),
   };
+  return { service, operations, errorStatus: errorStatusOf(newest, smithy), shapes };
 }
 
-const shapes = {};
-for (const name of Object.keys(newest.shapes).sort()) shapes[name] = compactShape(name, newest.shapes[name]);
+function writeModel(file, model, sources) {
+  const names = Object.keys(model.operations);
+  const lines = [
+    '// GENERATED by packages/emulator/scripts/gen-model.mjs — do not edit by hand.',
+    ...sources.map((s) => `// ${s}`),
+    '// Patterns are re-anchored; the Java possessive `{2}+` is rewritten as `{2}`. No documentation text is copied.',
+    '/* eslint-disable */',
+    '',
+    "import type { ServiceModel } from './shape-types.js';",
+    '',
+    `export const OPERATION_NAMES = ${JSON.stringify(names)} as const;`,
+    'export type OperationName = (typeof OPERATION_NAMES)[number];',
+    '',
+    'export const MODEL: ServiceModel<OperationName> = {',
+    `  service: ${JSON.stringify(model.service)},`,
+    '  operations: {',
+    ...Object.entries(model.operations).map(([n, o]) => `    ${n}: ${JSON.stringify(o)},`),
+    '  },',
+    '  /** HTTP status per error (Smithy httpError, then botocore error.httpStatusCode). */',
+    `  errorStatus: ${JSON.stringify(model.errorStatus)},`,
+    '  shapes: {',
+    ...Object.entries(model.shapes).map(([n, s]) => `    ${n}: ${JSON.stringify(s)},`),
+    '  },',
+    '};',
+    '',
+  ];
+  writeFileSync(join(modelDir, file), lines.join('\n'));
+  console.log(`wrote ${file}: ${names.length} operations, ${Object.keys(model.shapes).length} shapes`);
+}
 
-const pag = Object.fromEntries(
-  Object.entries(paginators.pagination).map(([op, p]) => [op, { inputToken: p.input_token, outputToken: p.output_token, limitKey: p.limit_key, resultKey: p.result_key }]),
-);
-
-const lines = [];
-lines.push('// GENERATED by packages/emulator/scripts/gen-model.mjs — do not edit by hand.');
-lines.push(`// Source: botocore payment-cryptography ${newest.metadata.apiVersion} service-2.json (newest, ${Object.keys(newest.operations).length} operations),`);
-lines.push(`// the SDK-3.882.0-era model (${Object.keys(sdkEra.operations).length} operations) and the Smithy 2025-04 file (error status codes).`);
-lines.push('// Patterns are re-anchored; the Java possessive `{2}+` is rewritten as `{2}`. No documentation text is copied.');
-lines.push('/* eslint-disable */');
-lines.push('');
-lines.push("import type { ModelShape, ModelOperation } from './shape-types.js';");
-lines.push('');
-lines.push(`export const SERVICE = ${JSON.stringify({
-  apiVersion: newest.metadata.apiVersion,
-  targetPrefix: newest.metadata.targetPrefix,
-  signingName: newest.metadata.signingName,
-  endpointPrefix: newest.metadata.endpointPrefix,
-  jsonVersion: newest.metadata.jsonVersion,
-})} as const;`);
-lines.push('');
-lines.push(`export const OPERATION_NAMES = ${JSON.stringify(Object.keys(operations))} as const;`);
-lines.push('export type OperationName = (typeof OPERATION_NAMES)[number];');
-lines.push('');
-lines.push('export const OPERATIONS: Readonly<Record<OperationName, ModelOperation>> = {');
-for (const [n, o] of Object.entries(operations)) lines.push(`  ${n}: ${JSON.stringify(o)},`);
-lines.push('};');
-lines.push('');
-lines.push('/** HTTP status per error (Smithy httpError). */');
-lines.push(`export const ERROR_STATUS: Readonly<Record<string, number>> = ${JSON.stringify(errorStatus)};`);
-lines.push(`export const ERROR_FAULT: Readonly<Record<string, 'client' | 'server'>> = ${JSON.stringify(errorFault)};`);
-lines.push('');
-lines.push(`export const PAGINATORS = ${JSON.stringify(pag)} as const;`);
-lines.push('');
-lines.push('export const SHAPES: Readonly<Record<string, ModelShape>> = {');
-for (const [n, s] of Object.entries(shapes)) lines.push(`  ${n}: ${JSON.stringify(s)},`);
-lines.push('};');
-lines.push('');
-
-writeFileSync(outFile, lines.join('\n'));
-
-// ---- TypeScript types for the operations the installed SDK does not have --------------------
-// Shapes that the SDK-era model already has are imported from the SDK (same names).
-const typesFile = join(here, '..', 'src', 'model', 'newer-types.ts');
-const sdkShapeNames = new Set(Object.keys(sdkEra.shapes));
-const emitted = new Set();
-const fromSdk = new Set();
-const body = [];
-function tsType(shapeName) {
-  const s = newest.shapes[shapeName];
-  if (sdkShapeNames.has(shapeName) && s.type === 'structure') {
-    fromSdk.add(shapeName);
-    return shapeName;
-  }
-  switch (s.type) {
-    case 'string':
-      return s.enum ? s.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string';
-    case 'integer':
-    case 'long':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    case 'timestamp':
-      return 'Date';
-    case 'list':
-      return `Array<${tsType(s.member.shape)}>`;
-    case 'map':
-      return `Record<string, ${tsType(s.value.shape)}>`;
-    case 'structure':
-      emitStructure(shapeName);
+/**
+ * TypeScript interfaces for the input/output shapes of `ops`. Structures the SDK-era model has
+ * (when `sdkPackage` is given) are imported from that SDK package instead (same names).
+ */
+function writeTypes(file, newest, ops, header, sdkEra, sdkPackage) {
+  const sdkShapeNames = new Set(sdkPackage ? Object.keys(sdkEra.shapes) : []);
+  const emitted = new Set();
+  const fromSdk = new Set();
+  const body = [];
+  function tsType(shapeName) {
+    const s = newest.shapes[shapeName];
+    if (sdkShapeNames.has(shapeName) && s.type === 'structure') {
+      fromSdk.add(shapeName);
       return shapeName;
-    default:
-      throw new Error(`no TS type for ${s.type}`);
+    }
+    switch (s.type) {
+      case 'string':
+        return s.enum ? s.enum.map((v) => JSON.stringify(v)).join(' | ') : 'string';
+      case 'integer':
+      case 'long':
+        return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'timestamp':
+        return 'Date';
+      case 'list':
+        return `Array<${tsType(s.member.shape)}>`;
+      case 'map':
+        return `Record<string, ${tsType(s.value.shape)}>`;
+      case 'structure':
+        emitStructure(shapeName);
+        return shapeName;
+      default:
+        throw new Error(`no TS type for ${s.type}`);
+    }
   }
+  function emitStructure(name) {
+    if (emitted.has(name)) return;
+    emitted.add(name);
+    const s = newest.shapes[name];
+    const req = new Set(s.required ?? []);
+    const members = Object.entries(s.members ?? {}).map(([k, v]) => (req.has(k) ? `  ${k}: ${tsType(v.shape)};` : `  ${k}?: ${tsType(v.shape)} | undefined;`));
+    // a union is written as an interface with optional members; the validator enforces "exactly one"
+    body.push(`export interface ${name} {`, ...members, '}', '');
+  }
+  for (const op of ops) {
+    emitStructure(newest.operations[op].input.shape);
+    emitStructure(newest.operations[op].output.shape);
+  }
+  const types = [
+    '',
+    '/** Input and output type of each operation above. */',
+    'export interface GeneratedOperationTypes {',
+    ...ops.map((op) => `  ${op}: { input: ${newest.operations[op].input.shape}; output: ${newest.operations[op].output.shape} };`),
+    '}',
+    '',
+  ];
+  const head = ['// GENERATED by packages/emulator/scripts/gen-model.mjs — do not edit by hand.', ...header.map((h) => `// ${h}`), ''];
+  if (fromSdk.size) head.push(`import type { ${[...fromSdk].sort().join(', ')} } from '${sdkPackage}';`, '');
+  writeFileSync(join(modelDir, file), [...head, ...body, ...types].join('\n'));
+  console.log(`wrote ${file}: ${emitted.size} interfaces`);
 }
-function emitStructure(name) {
-  if (emitted.has(name)) return;
-  emitted.add(name);
-  const s = newest.shapes[name];
-  const req = new Set(s.required ?? []);
-  const members = Object.entries(s.members ?? {}).map(([k, v]) => `  ${k}${req.has(k) ? '' : '?'}: ${tsType(v.shape)} | undefined;`);
-  body.push(`export interface ${name} {`, ...members.map((m) => (m.includes('?:') ? m : m.replace(' | undefined;', ';'))), '}', '');
+
+// ---- control plane (awsJson1_0) --------------------------------------------------------------
+{
+  const newest = read('payment-cryptography.service-2.json');
+  const sdkEra = read('payment-cryptography.service-2.sdk-3.882.0-era.2025-06-19.json');
+  const smithy = read('payment-cryptography.smithy.api-models-aws-2025-04.json');
+  const model = buildModel(newest, sdkEra, smithy, false);
+  writeModel('control-plane.generated.ts', model, [
+    `Source: botocore payment-cryptography ${newest.metadata.apiVersion} service-2.json (newest, ${Object.keys(newest.operations).length} operations),`,
+    `the SDK-3.882.0-era model (${Object.keys(sdkEra.operations).length} operations) and the Smithy 2025-04 file (error status codes).`,
+  ]);
+  const newer = Object.keys(model.operations).filter((n) => !model.operations[n].inSdk);
+  writeTypes(
+    'control-plane.types.generated.ts',
+    newest,
+    newer,
+    [`Input/output types of the ${newer.length} operations of the newest model that @aws-sdk/client-payment-cryptography@3.882.0 lacks.`],
+    sdkEra,
+    '@aws-sdk/client-payment-cryptography',
+  );
 }
-const newerOps = Object.keys(operations).filter((n) => !operations[n].inSdk);
-for (const op of newerOps) {
-  emitStructure(newest.operations[op].input.shape);
-  emitStructure(newest.operations[op].output.shape);
+
+// ---- data plane (restJson1) ------------------------------------------------------------------
+{
+  const newest = read('payment-cryptography-data.service-2.json');
+  const sdkEra = read('payment-cryptography-data.service-2.sdk-3.882.0-era.2025-07-16.json');
+  const smithy = read('payment-cryptography-data.smithy.api-models-aws-2025-04.json');
+  const model = buildModel(newest, sdkEra, smithy, true);
+  writeModel('data-plane.generated.ts', model, [
+    `Source: botocore payment-cryptography-data ${newest.metadata.apiVersion} service-2.json (newest, ${Object.keys(newest.operations).length} operations),`,
+    `the SDK-3.882.0-era model (${Object.keys(sdkEra.operations).length} operations; inSdk = in that era) and the Smithy 2025-04 file (error status codes).`,
+  ]);
+  writeTypes(
+    'data-plane.types.generated.ts',
+    newest,
+    Object.keys(model.operations),
+    [`Input/output types of all ${Object.keys(model.operations).length} data-plane operations (no data-plane SDK is installable here).`],
+    sdkEra,
+    undefined,
+  );
 }
-const head = [
-  '// GENERATED by packages/emulator/scripts/gen-model.mjs — do not edit by hand.',
-  `// Input/output types of the ${newerOps.length} operations of the newest model that @aws-sdk/client-payment-cryptography@3.882.0 lacks.`,
-  '',
-];
-if (fromSdk.size) head.push(`import type { ${[...fromSdk].sort().join(', ')} } from '@aws-sdk/client-payment-cryptography';`, '');
-writeFileSync(typesFile, [...head, ...body].join('\n'));
-console.log(`wrote ${typesFile}: ${emitted.size} interfaces`);
-console.log(`wrote ${outFile}: ${Object.keys(operations).length} operations, ${Object.keys(shapes).length} shapes`);

@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorServices, RequestContext } from './core/context.js';
-import { invalidScopeError, notImplementedError, toAwsError, unknownOperationError, validationError, type AwsError } from './core/errors.js';
-import type { OperationTypes } from './core/operation-types.js';
-import type { OperationTable } from './core/registry.js';
+import { invalidScopeError, modelValidationError, notImplementedError, toAwsError, unknownOperationError, type AwsError } from './core/errors.js';
+import type { AllOperationTypes } from './core/operation-types.js';
+import type { AnyOperationName, DataOperationTable, Handler, OperationTable } from './core/registry.js';
+import { controlPlaneService, dataPlaneService, type ServiceDefinition } from './core/service.js';
 import { CONTROL_PLANE } from './control-plane/index.js';
-import { OPERATIONS, type OperationName } from './model/generated.js';
+import { DATA_PLANE } from './data-plane/index.js';
 import { validateShape, validationMessage } from './model/validator.js';
 import { StateStore } from './state/region-state.js';
 import { DirStore } from './store/dir-store.js';
@@ -27,8 +28,10 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** epoch-milliseconds clock (tests) */
   clock?: () => number;
-  /** replace the operation table (tests) */
+  /** replace the control-plane operation table (tests) */
   operations?: OperationTable;
+  /** replace the data-plane operation table (tests) */
+  dataOperations?: DataOperationTable;
 }
 
 export interface CallOptions {
@@ -59,16 +62,30 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /**
- * The emulator core: state, store, vault and the operation table. Transports (in-process
- * requestHandler, HTTP server) turn wire requests into `call()`s.
+ * The emulator core: state, store, vault and the two services (control plane, data plane) with
+ * their models and operation tables. The protocol layer (protocol/router.ts) turns wire requests
+ * into `call()`s; the transports (in-process requestHandler, HTTP server) call the router only.
  */
 export class Emulator {
   readonly services: EmulatorServices;
-  readonly operations: OperationTable;
+  readonly controlPlane: ServiceDefinition;
+  readonly dataPlane: ServiceDefinition;
+  private readonly byOperation: ReadonlyMap<string, ServiceDefinition>;
 
-  private constructor(services: EmulatorServices, operations: OperationTable) {
+  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations'>) {
     this.services = services;
-    this.operations = operations;
+    this.controlPlane = controlPlaneService(options.operations ?? CONTROL_PLANE) as ServiceDefinition;
+    this.dataPlane = dataPlaneService(options.dataOperations ?? DATA_PLANE) as ServiceDefinition;
+    const byOperation = new Map<string, ServiceDefinition>();
+    for (const service of [this.controlPlane, this.dataPlane]) {
+      for (const op of Object.keys(service.model.operations)) byOperation.set(op, service);
+    }
+    this.byOperation = byOperation;
+  }
+
+  /** The control-plane operation table. */
+  get operations(): OperationTable {
+    return this.controlPlane.operations as OperationTable;
   }
 
   /** In-memory emulator (nothing persisted). */
@@ -82,7 +99,7 @@ export class Emulator {
         clock: options.clock ?? Date.now,
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
       },
-      options.operations ?? CONTROL_PLANE,
+      options,
     );
   }
 
@@ -101,19 +118,20 @@ export class Emulator {
         clock: options.clock ?? Date.now,
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
       },
-      options.operations ?? CONTROL_PLANE,
+      options,
     );
   }
 
-  isOperation(name: string): name is OperationName {
-    return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
+  /** The service an operation belongs to (undefined: no such operation in either model). */
+  serviceOf(operation: string): ServiceDefinition | undefined {
+    return this.byOperation.get(operation);
   }
 
   /**
    * Run one operation: validate the input against the model, then the handler.
    * Throws AwsError (anything else a handler throws is converted by toAwsError).
    */
-  async call<Op extends OperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<OperationTypes[Op]['output']> {
+  async call<Op extends AnyOperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<AllOperationTypes[Op]['output']> {
     try {
       return await this.callUnsafe(operation, input, options);
     } catch (e) {
@@ -121,20 +139,21 @@ export class Emulator {
     }
   }
 
-  private async callUnsafe<Op extends OperationName>(operation: Op, input: unknown, options: CallOptions): Promise<OperationTypes[Op]['output']> {
-    if (!this.isOperation(operation)) throw unknownOperationError(`Unknown operation ${String(operation)}`);
+  private async callUnsafe<Op extends AnyOperationName>(operation: Op, input: unknown, options: CallOptions): Promise<AllOperationTypes[Op]['output']> {
+    const service = this.byOperation.get(operation);
+    if (service === undefined) throw unknownOperationError(`Unknown operation ${String(operation)}`);
     const accountId = options.accountId ?? this.services.defaultAccountId;
     const region = options.region ?? DEFAULT_REGION;
     // the region and account become ARNs and, with --data-dir, directory names
     if (!REGION_RE.test(region)) throw invalidScopeError(`Credential should be scoped to a valid region, not '${region.slice(0, 64)}'`);
     if (!ACCOUNT_RE.test(accountId)) throw invalidScopeError('The account id must be 12 digits');
-    const model = OPERATIONS[operation];
+    const model = service.model.operations[operation];
     const value = input ?? {};
     if (model.input !== undefined) {
-      const issues = validateShape(model.input, value);
-      if (issues.length > 0) throw validationError(validationMessage(issues));
+      const issues = validateShape(service.model.shapes, model.input, value);
+      if (issues.length > 0) throw modelValidationError(validationMessage(issues), issues);
     }
-    const entry = this.operations[operation];
+    const entry = service.operations[operation];
     if (entry === undefined || entry.kind === 'not-implemented') throw notImplementedError(operation);
     // the validator counts a JSON null member as not set; handlers see it absent (a null NextToken
     // reached Buffer.from and answered InternalServerException)
@@ -148,7 +167,7 @@ export class Emulator {
       services: this.services,
       now: this.services.clock(),
     };
-    return (await entry.handle(handlerInput as never, ctx)) as OperationTypes[Op]['output'];
+    return (await (entry.handle as Handler<Op>)(handlerInput as never, ctx)) as AllOperationTypes[Op]['output'];
   }
 
   async close(): Promise<void> {

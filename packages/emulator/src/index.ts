@@ -1,9 +1,14 @@
 export { Emulator, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, lmkCheckValue, type EmulatorOptions, type CallOptions } from './emulator.js';
 export { inProcessHandler, type InProcessHandler } from './transport/in-process.js';
-export { handleWire, toJson, credentialScope, type WireRequest, type WireResponse, type WireOptions } from './transport/wire.js';
+export { startHttpServer, type HttpServerOptions, type RunningServer } from './transport/http-server.js';
+export { handleRequest } from './protocol/router.js';
+export type { WireRequest, WireResponse, WireOptions } from './protocol/wire.js';
 export { AwsError, isAwsError, type AwsErrorName } from './core/errors.js';
 export { CONTROL_PLANE } from './control-plane/index.js';
-export { OPERATIONS, OPERATION_NAMES, type OperationName } from './model/generated.js';
-export type { OperationTypes } from './core/operation-types.js';
-export type { OperationTable, OperationEntry, Handler } from './core/registry.js';
+export { DATA_PLANE } from './data-plane/index.js';
+export { MODEL as CONTROL_PLANE_MODEL, OPERATION_NAMES as CONTROL_OPERATION_NAMES, type OperationName as ControlOperationName } from './model/control-plane.generated.js';
+export { MODEL as DATA_PLANE_MODEL, OPERATION_NAMES as DATA_OPERATION_NAMES, type OperationName as DataOperationName } from './model/data-plane.generated.js';
+export type { OperationTypes, DataOperationTypes } from './core/operation-types.js';
+export type { OperationTable, DataOperationTable, OperationEntry, Handler } from './core/registry.js';
+export type { ServiceDefinition } from './core/service.js';
 export type { RequestContext, EmulatorServices } from './core/context.js';

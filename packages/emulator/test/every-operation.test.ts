@@ -1,7 +1,7 @@
 import * as sdk from '@aws-sdk/client-payment-cryptography';
 import { constants, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OPERATION_NAMES, OPERATIONS } from '../src/index.js';
+import { CONTROL_OPERATION_NAMES, CONTROL_PLANE_MODEL } from '../src/index.js';
 import { failure, harness, TRANSPORTS } from './helpers.js';
 import { KEK_MODES, nodeKcv } from './tr31-kit.js';
 
@@ -117,7 +117,7 @@ describe.each(TRANSPORTS)('every SDK operation through the SDK (%s)', (transport
       const restored = await send<sdk.RestoreKeyOutput>(new sdk.RestoreKeyCommand({ KeyIdentifier: cvkArn }));
       expect(restored.Key!.KeyState).toBe('CREATE_COMPLETE');
 
-      const sdkOperations = OPERATION_NAMES.filter((op) => OPERATIONS[op].inSdk);
+      const sdkOperations = CONTROL_OPERATION_NAMES.filter((op) => CONTROL_PLANE_MODEL.operations[op].inSdk);
       expect([...called].sort()).toEqual([...sdkOperations].sort());
     } finally {
       await h.close();

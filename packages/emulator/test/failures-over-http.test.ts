@@ -1,6 +1,6 @@
 import * as sdk from '@aws-sdk/client-payment-cryptography';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATION_NAMES, OPERATIONS } from '../src/index.js';
+import { CONTROL_OPERATION_NAMES, CONTROL_PLANE_MODEL } from '../src/index.js';
 import { failure, harness, type Harness } from './helpers.js';
 
 /**
@@ -58,6 +58,6 @@ describe('a failure of every SDK operation over HTTP', () => {
       expect(e.$metadata.httpStatusCode, op).toBe(status);
       expect(e.message, op).not.toBe('');
     }
-    expect(cases.map(([op]) => op).sort()).toEqual(OPERATION_NAMES.filter((op) => OPERATIONS[op].inSdk).sort());
+    expect(cases.map(([op]) => op).sort()).toEqual(CONTROL_OPERATION_NAMES.filter((op) => CONTROL_PLANE_MODEL.operations[op].inSdk).sort());
   });
 });

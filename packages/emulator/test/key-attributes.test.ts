@@ -1,7 +1,7 @@
+import { CONTROL_PLANE_MODEL } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { checkCreateKeyAttributes, MODE_NAMES, type ModeName } from '../src/control-plane/key-attributes.js';
-import { SHAPES } from '../src/model/generated.js';
 
 /**
  * CreateKey accepts exactly the usage × class × algorithm × modes-of-use table of aws-api.md
@@ -56,7 +56,7 @@ const ROWS: Row[] = TABLE.trim()
     };
   });
 
-const enumOf = (shape: string): string[] => (SHAPES[shape] as { e: string[] }).e;
+const enumOf = (shape: string): string[] => (CONTROL_PLANE_MODEL.shapes[shape] as { e: string[] }).e;
 const modesOf = (set: readonly string[]): Record<string, boolean> => Object.fromEntries(set.map((m) => [m, true]));
 /** The 512 combinations of the nine flags, as objects with only the true flags set. */
 const ALL_COMBINATIONS = Array.from({ length: 512 }, (_, bits) => MODE_NAMES.filter((_, i) => (bits & (1 << i)) !== 0));

@@ -4,12 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleWire, type Emulator } from '../src/index.js';
+import { handleRequest, type Emulator } from '../src/index.js';
 import { TRANSPORTS, harness, type Harness } from './helpers.js';
 
 /** The installed SDK lacks these 12 operations: drive them on the wire, as a newer client would. */
 async function raw(em: Emulator, op: string, input: unknown, region = 'us-east-1') {
-  const r = await handleWire(em, {
+  const r = await handleRequest(em, {
     method: 'POST',
     headers: {
       'x-amz-target': `PaymentCryptographyControlPlane.${op}`,

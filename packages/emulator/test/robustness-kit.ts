@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { CONTROL_PLANE, Emulator, OPERATIONS, type OperationName, type OperationTable } from '../src/index.js';
-import { SHAPES } from '../src/model/generated.js';
+import { CONTROL_PLANE, Emulator, CONTROL_PLANE_MODEL, type ControlOperationName as OperationName, type OperationTable } from '../src/index.js';
 import type { ModelShape } from '../src/model/shape-types.js';
 import { KEK_MODES } from './tr31-kit.js';
 
@@ -88,7 +87,7 @@ export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
   const key = `${name}@${depth}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
-  const shape = SHAPES[name];
+  const shape = CONTROL_PLANE_MODEL.shapes[name];
   if (shape === undefined) throw new Error(`no shape ${name}`);
   let arb: fc.Arbitrary<unknown>;
   if (depth > 6) arb = wrongType;
@@ -157,7 +156,7 @@ const examples: Partial<Record<OperationName, Record<string, unknown>[]>> = {};
 
 /** The (path, shape) of every structure member reachable in `value`, set or not. */
 function memberPaths(shapeName: string, value: unknown, path: string[] = []): [string[], string][] {
-  const shape = SHAPES[shapeName];
+  const shape = CONTROL_PLANE_MODEL.shapes[shapeName];
   if (shape?.t !== 'structure' || typeof value !== 'object' || value === null) return [];
   const out: [string[], string][] = [];
   for (const [m, s] of Object.entries(shape.m)) {
@@ -179,7 +178,7 @@ function setAt(value: Record<string, unknown>, path: string[], v: unknown): Reco
 export function mutatedExample(op: OperationName): fc.Arbitrary<unknown> | undefined {
   const list = examples[op];
   if (list === undefined || list.length === 0) return undefined;
-  const shapeName = OPERATIONS[op].input!;
+  const shapeName = CONTROL_PLANE_MODEL.operations[op].input!;
   return fc.constantFrom(...list).chain((ex) => {
     const paths = memberPaths(shapeName, ex);
     return fc.oneof(

@@ -1,8 +1,7 @@
 import { request, Agent } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATION_NAMES, OPERATIONS, isAwsError, type OperationName } from '../src/index.js';
-import { SHAPES } from '../src/model/generated.js';
+import { CONTROL_OPERATION_NAMES, CONTROL_PLANE_MODEL, isAwsError, type ControlOperationName as OperationName } from '../src/index.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
 import { CALL_TIMEOUT_MS, CLIENT_ERRORS, NOT_IMPLEMENTED_RE, PROTOCOL_ERRORS, cheapen, em, ids, mutatedExample, raw, repair, seed, shapeArb, withTimeout } from './robustness-kit.js';
 
@@ -39,7 +38,7 @@ async function checkCall(op: OperationName, input: unknown): Promise<void> {
     c.failed++;
     if (!isAwsError(e)) throw new Error(`${op} threw a non-AWS error ${String(e)} for ${show(input)}`);
     if (e.awsName === 'NotImplementedException' && NOT_IMPLEMENTED_RE.test(e.message)) return;
-    const listed = OPERATIONS[op].errors.includes(e.awsName) && CLIENT_ERRORS.has(e.awsName);
+    const listed = CONTROL_PLANE_MODEL.operations[op].errors.includes(e.awsName) && CLIENT_ERRORS.has(e.awsName);
     if (!listed) {
       const r = raw.last;
       const detail = r instanceof Error ? `${r.name}: ${r.message}\n${r.stack ?? ''}` : String(r);
@@ -51,10 +50,10 @@ async function checkCall(op: OperationName, input: unknown): Promise<void> {
 beforeAll(seed, 60_000);
 
 describe('control-plane core: arbitrary inputs never cause a server error', () => {
-  it.each(OPERATION_NAMES.map((op) => [op]))('%s', { timeout: 60_000 }, async (op) => {
-    const inputShape = OPERATIONS[op].input!;
+  it.each(CONTROL_OPERATION_NAMES.map((op) => [op]))('%s', { timeout: 60_000 }, async (op) => {
+    const inputShape = CONTROL_PLANE_MODEL.operations[op].input!;
     const shaped = shapeArb(inputShape).map((v) => cheapen(op, v));
-    const named = fc.dictionary(fc.constantFrom(...Object.keys((SHAPES[inputShape] as { m: Record<string, string> }).m), 'x'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+    const named = fc.dictionary(fc.constantFrom(...Object.keys((CONTROL_PLANE_MODEL.shapes[inputShape] as { m: Record<string, string> }).m), 'x'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
     const parts: fc.WeightedArbitrary<unknown>[] = [
       { weight: 5, arbitrary: shaped },
       { weight: 2, arbitrary: named.map((v) => cheapen(op, v)) },
@@ -75,7 +74,7 @@ describe('control-plane core: arbitrary inputs never cause a server error', () =
     // every operation was exercised; the seeded identifiers let many succeed (not asserted per op:
     // some, e.g. AssociateMpaTeam, only succeed with inputs too specific for random generation)
     const ok = [...counts.values()].reduce((n, c) => n + c.ok, 0);
-    expect(counts.size).toBe(OPERATION_NAMES.length);
+    expect(counts.size).toBe(CONTROL_OPERATION_NAMES.length);
     expect(ok).toBeGreaterThan(100);
     console.log(`robustness: ${[...counts].map(([op, c]) => `${op} ${c.ok}/${c.ok + c.failed}`).join(', ')}`);
   });
@@ -131,7 +130,7 @@ describe('HTTP transport: random requests always get a 2xx/4xx answer', () => {
     const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
     const prefix = 'PaymentCryptographyControlPlane.';
     const target = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom(...OPERATION_NAMES).map((op) => prefix + op) },
+      { weight: 6, arbitrary: fc.constantFrom(...CONTROL_OPERATION_NAMES).map((op) => prefix + op) },
       { weight: 1, arbitrary: fc.constantFrom('', prefix, `${prefix}__proto__`, `${prefix}constructor`, `${prefix}hasOwnProperty`, 'Other.ListKeys', prefix.toLowerCase() + 'ListKeys') },
       { weight: 1, arbitrary: printable },
     );
@@ -147,11 +146,11 @@ describe('HTTP transport: random requests always get a 2xx/4xx answer', () => {
       printable,
       { maxKeys: 3 },
     );
-    const anyOp = fc.constantFrom(...OPERATION_NAMES);
+    const anyOp = fc.constantFrom(...CONTROL_OPERATION_NAMES);
     const shapedBody = (t: string): fc.Arbitrary<string> => {
-      const own = OPERATION_NAMES.find((op) => prefix + op === t);
+      const own = CONTROL_OPERATION_NAMES.find((op) => prefix + op === t);
       return (own === undefined ? anyOp : fc.oneof({ weight: 4, arbitrary: fc.constant(own) }, { weight: 1, arbitrary: anyOp })).chain((op) =>
-        fc.oneof(shapeArb(OPERATIONS[op].input!), mutatedExample(op) ?? shapeArb(OPERATIONS[op].input!)).map((v) => JSON.stringify(cheapen(op, v)) ?? ''),
+        fc.oneof(shapeArb(CONTROL_PLANE_MODEL.operations[op].input!), mutatedExample(op) ?? shapeArb(CONTROL_PLANE_MODEL.operations[op].input!)).map((v) => JSON.stringify(cheapen(op, v)) ?? ''),
       );
     };
     const targetAndBody = target.chain((t) => fc.tuple(fc.constant(t), fc.oneof(

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { startHttpServer } from '../src/transport/http-server.js';
-import { handleWire } from '../src/transport/wire.js';
+import { handleRequest } from '../src/protocol/router.js';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ describe('transport defaults', () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-scope-')), 'data');
     const em = await Emulator.open({ dataDir, lmk: new Uint8Array(32).fill(9) });
     const call = (region: string) =>
-      handleWire(em, {
+      handleRequest(em, {
         method: 'POST',
         headers: {
           'x-amz-target': 'PaymentCryptographyControlPlane.CreateKey',

@@ -2,7 +2,7 @@ import { GetKeyCommand, ImportKeyCommand, ListKeysCommand } from '@aws-sdk/clien
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_PLANE, Emulator, OPERATION_NAMES, OPERATIONS } from '../src/index.js';
+import { CONTROL_PLANE, Emulator, CONTROL_OPERATION_NAMES, CONTROL_PLANE_MODEL } from '../src/index.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
 import { notImplemented } from '../src/core/registry.js';
 import { failure, harness } from './helpers.js';
@@ -23,24 +23,24 @@ function post(server: RunningServer, headers: Record<string, string>, body: stri
 
 describe('registry', () => {
   it('every operation of the newest control-plane model has a handler or an explicit not-implemented entry', () => {
-    expect(OPERATION_NAMES).toHaveLength(32);
-    for (const op of OPERATION_NAMES) {
+    expect(CONTROL_OPERATION_NAMES).toHaveLength(32);
+    for (const op of CONTROL_OPERATION_NAMES) {
       const entry = CONTROL_PLANE[op];
       expect(entry, op).toBeDefined();
       expect(['handler', 'not-implemented'], op).toContain(entry.kind);
     }
-    expect(Object.keys(CONTROL_PLANE).sort()).toEqual([...OPERATION_NAMES].sort());
+    expect(Object.keys(CONTROL_PLANE).sort()).toEqual([...CONTROL_OPERATION_NAMES].sort());
     // every operation has a real handler now; the not-implemented path is tested below with a replaced table
-    expect(OPERATION_NAMES.filter((op) => CONTROL_PLANE[op].kind === 'not-implemented')).toEqual([]);
+    expect(CONTROL_OPERATION_NAMES.filter((op) => CONTROL_PLANE[op].kind === 'not-implemented')).toEqual([]);
   });
 
   it('the committed model knows the 20 SDK operations and the 12 newer ones', () => {
-    expect(OPERATION_NAMES.filter((op) => OPERATIONS[op].inSdk)).toHaveLength(20);
-    expect(OPERATION_NAMES.filter((op) => !OPERATIONS[op].inSdk)).toHaveLength(12);
+    expect(CONTROL_OPERATION_NAMES.filter((op) => CONTROL_PLANE_MODEL.operations[op].inSdk)).toHaveLength(20);
+    expect(CONTROL_OPERATION_NAMES.filter((op) => !CONTROL_PLANE_MODEL.operations[op].inSdk)).toHaveLength(12);
   });
 
   it('does not read /work/shared at run time', () => {
-    for (const f of ['../src/model/generated.ts', '../src/emulator.ts']) {
+    for (const f of ['../src/model/control-plane.generated.ts', '../src/model/data-plane.generated.ts', '../src/emulator.ts']) {
       expect(readFileSync(new URL(f, import.meta.url), 'utf8')).not.toContain('/work/shared');
     }
   });

@@ -1,7 +1,7 @@
 import { notFoundError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
 import type { MpaAssociationRecord } from '../state/records.js';
-import type { MpaTeamAssociation } from '../model/newer-types.js';
+import type { MpaTeamAssociation } from '../model/control-plane.types.generated.js';
 
 /**
  * Multi-Party Approval team associations (2026-04): AssociateMpaTeam, DisassociateMpaTeam,

@@ -1,4 +1,6 @@
-import { ERROR_STATUS } from '../model/generated.js';
+import { MODEL as CONTROL_PLANE_MODEL } from '../model/control-plane.generated.js';
+import { MODEL as DATA_PLANE_MODEL } from '../model/data-plane.generated.js';
+import type { ValidationIssue } from '../model/validator.js';
 
 /**
  * ALL mapping between emulator failures and AWS errors lives in this file: the error names,
@@ -7,8 +9,11 @@ import { ERROR_STATUS } from '../model/generated.js';
  * Status codes follow the Smithy `httpError` traits of the service model (403/404/409/402/429/
  * 500/503; 400 for ValidationException and errors without a trait). The AWS API reference pages
  * print 400 for every client error; the SDKs dispatch on the error name, so either numbering
- * works. The body carries `__type` (read by botocore) and both `message` and `Message`; the
- * `x-amzn-errortype` header (read first by the JS SDK) is set by the transport.
+ * works. Bodies are written per protocol (wireError): awsJson1_0 (control plane) carries `__type`
+ * and both `message` and `Message`; restJson1 (data plane) carries the members of the data-plane
+ * error shapes — `ValidationException {message, fieldList}`, `VerificationFailedException
+ * {Reason, Message}`, `ResourceNotFoundException {ResourceId}` (+ `Message`), the others
+ * `{Message}`. The `x-amzn-errortype` header (read first by the SDKs) is set by the protocol layer.
  */
 
 /** Error names this emulator can answer with. Model errors + protocol-level ones. */
@@ -22,6 +27,7 @@ export type AwsErrorName =
   | 'InternalServerException'
   | 'ServiceUnavailableException'
   | 'PublicPolicyException'
+  | 'VerificationFailedException'
   // protocol level (not in the model; usual AWS JSON-protocol names)
   | 'SerializationException'
   | 'UnknownOperationException'
@@ -40,23 +46,37 @@ const PROTOCOL_STATUS: Record<string, number> = {
   NotImplementedException: 501,
 };
 
+const MODEL_STATUS: Readonly<Record<string, number>> = { ...DATA_PLANE_MODEL.errorStatus, ...CONTROL_PLANE_MODEL.errorStatus };
+
 export function statusOf(name: AwsErrorName): number {
-  return ERROR_STATUS[name] ?? PROTOCOL_STATUS[name] ?? 400;
+  return MODEL_STATUS[name] ?? PROTOCOL_STATUS[name] ?? 400;
+}
+
+/** `VerificationFailedReason` of the data-plane model. */
+export type VerificationFailedReason = 'INVALID_MAC' | 'INVALID_PIN' | 'INVALID_VALIDATION_DATA' | 'INVALID_AUTH_REQUEST_CRYPTOGRAM';
+
+/** One entry of a data-plane ValidationException's `fieldList`. */
+export interface ValidationField {
+  path: string;
+  message: string;
 }
 
 /** An AWS error answered on the wire. Messages must never contain key material. */
 export class AwsError extends Error {
   readonly awsName: AwsErrorName;
   readonly status: number;
-  /** Extra body members, e.g. `ResourceId` for ResourceNotFoundException. */
+  /** Extra body members, e.g. `ResourceId` for ResourceNotFoundException, `Reason` for VerificationFailedException. */
   readonly members: Readonly<Record<string, string>>;
+  /** ValidationException: the member-level issues (the data plane's `fieldList`) */
+  readonly fieldList: readonly ValidationField[] | undefined;
 
-  constructor(name: AwsErrorName, message: string, members: Record<string, string> = {}) {
+  constructor(name: AwsErrorName, message: string, members: Record<string, string> = {}, fieldList?: readonly ValidationField[]) {
     super(message);
     this.name = name;
     this.awsName = name;
     this.status = statusOf(name);
     this.members = members;
+    this.fieldList = fieldList;
   }
 }
 
@@ -66,8 +86,28 @@ export function isAwsError(e: unknown): e is AwsError {
 
 // ---- factories used by handlers -------------------------------------------------------------
 
-export function validationError(message: string): AwsError {
-  return new AwsError('ValidationException', message);
+export function validationError(message: string, fieldList?: readonly ValidationField[]): AwsError {
+  return new AwsError('ValidationException', message, {}, fieldList);
+}
+
+/** The input failed the model's constraints (one message, and one field per issue). */
+export function modelValidationError(message: string, issues: readonly ValidationIssue[]): AwsError {
+  return validationError(message, issues.map((i) => ({ path: i.path, message: i.message })));
+}
+
+/**
+ * A data-plane verification that did not match (MAC, PIN, card validation data, ARQC). The
+ * message is fixed per reason: it never depends on the secret values compared.
+ */
+const VERIFICATION_MESSAGES: Readonly<Record<VerificationFailedReason, string>> = {
+  INVALID_MAC: 'MAC verification failed.', // NOTE: AWS's text for this reason is not published
+  INVALID_PIN: 'Pin block verification failed.',
+  INVALID_VALIDATION_DATA: 'Card validation data verification failed.',
+  INVALID_AUTH_REQUEST_CRYPTOGRAM: 'Auth request cryptogram verification failed.',
+};
+
+export function verificationFailedError(reason: VerificationFailedReason): AwsError {
+  return new AwsError('VerificationFailedException', VERIFICATION_MESSAGES[reason], { Reason: reason });
 }
 
 export function notFoundError(resourceId: string, message?: string): AwsError {
@@ -141,11 +181,17 @@ export interface WireError {
   body: Record<string, unknown>;
 }
 
-/** The JSON body of an error response. */
-export function wireError(e: AwsError): WireError {
-  return {
-    status: e.status,
-    name: e.awsName,
-    body: { __type: e.awsName, message: e.message, Message: e.message, ...e.members },
-  };
+export type ErrorProtocol = 'awsJson1_0' | 'restJson1';
+
+/** The JSON body of an error response, in the protocol's shape. */
+export function wireError(e: AwsError, protocol: ErrorProtocol = 'awsJson1_0'): WireError {
+  if (protocol === 'awsJson1_0') {
+    return { status: e.status, name: e.awsName, body: { __type: e.awsName, message: e.message, Message: e.message, ...e.members } };
+  }
+  // restJson1: the data-plane shapes; ValidationException has a lower-case message and fieldList
+  const body: Record<string, unknown> =
+    e.awsName === 'ValidationException'
+      ? { message: e.message, ...(e.fieldList !== undefined && e.fieldList.length > 0 ? { fieldList: e.fieldList } : {}) }
+      : { Message: e.message, ...e.members };
+  return { status: e.status, name: e.awsName, body };
 }

@@ -40,7 +40,9 @@ import type {
   UpdateAliasInput,
   UpdateAliasOutput,
 } from '@aws-sdk/client-payment-cryptography';
-import type { OperationName } from '../model/generated.js';
+import type { OperationName } from '../model/control-plane.generated.js';
+import type { OperationName as DataOperationName } from '../model/data-plane.generated.js';
+import type { GeneratedOperationTypes as DataOperationTypesGenerated } from '../model/data-plane.types.generated.js';
 import type {
   AddKeyReplicationRegionsInput,
   AddKeyReplicationRegionsOutput,
@@ -66,12 +68,12 @@ import type {
   PutResourcePolicyOutput,
   RemoveKeyReplicationRegionsInput,
   RemoveKeyReplicationRegionsOutput,
-} from '../model/newer-types.js';
+} from '../model/control-plane.types.generated.js';
 
 /**
  * Input and output type of every operation of the newest control-plane model: the SDK's own
  * types for the 20 operations @aws-sdk/client-payment-cryptography@3.882.0 has, generated types
- * (model/newer-types.ts) for the 12 newer ones.
+ * (model/control-plane.types.generated.ts) for the 12 newer ones.
  */
 export interface OperationTypes {
   AddKeyReplicationRegions: { input: AddKeyReplicationRegionsInput; output: AddKeyReplicationRegionsOutput };
@@ -112,3 +114,12 @@ export interface OperationTypes {
 type MissingOps = Exclude<OperationName, keyof OperationTypes>;
 type ExtraOps = Exclude<keyof OperationTypes, OperationName>;
 export const operationTypesComplete: [MissingOps, ExtraOps] extends [never, never] ? true : never = true;
+
+/** Input and output type of every data-plane operation (generated: no data-plane SDK here). */
+export type DataOperationTypes = DataOperationTypesGenerated;
+
+/** Both planes' operations (their names do not overlap). */
+export type AllOperationTypes = OperationTypes & DataOperationTypes;
+
+type MissingDataOps = Exclude<DataOperationName, keyof DataOperationTypes>;
+export const dataOperationTypesComplete: [MissingDataOps] extends [never] ? true : never = true;

@@ -1,33 +1,39 @@
-import type { OperationName } from '../model/generated.js';
+import type { OperationName as ControlOperationName } from '../model/control-plane.generated.js';
+import type { OperationName as DataOperationName } from '../model/data-plane.generated.js';
 import type { RequestContext } from './context.js';
-import type { OperationTypes } from './operation-types.js';
+import type { AllOperationTypes } from './operation-types.js';
 
 /**
- * The registry: one entry per operation of the newest control-plane model, keyed by operation
- * name. An entry is either a handler or an explicit "not implemented yet" marker; a test fails
- * if an operation has neither.
+ * The registries: one table per service, one entry per operation of that service's newest
+ * model, keyed by operation name. An entry is either a handler or an explicit "not implemented
+ * yet" marker; a test fails if an operation has neither.
  *
- * A handler receives the input already validated against the model (required members, types,
- * lengths, patterns, enums, unions, ranges) and returns the SDK-shaped output (timestamps as
- * `Date`; the transport writes epoch seconds). It raises AWS errors by throwing the AwsError
- * factories of core/errors.ts.
+ * A handler receives the input already validated against its service's model (required members,
+ * types, lengths, patterns, enums, unions, ranges; URI labels already decoded into members) and
+ * returns the SDK-shaped output (timestamps as `Date`; the protocol layer writes epoch seconds).
+ * It raises AWS errors by throwing the AwsError factories of core/errors.ts.
  */
-export type Handler<Op extends keyof OperationTypes> = (
-  input: OperationTypes[Op]['input'],
-  ctx: RequestContext,
-) => OperationTypes[Op]['output'] | Promise<OperationTypes[Op]['output']>;
+export type AnyOperationName = ControlOperationName | DataOperationName;
 
-export type OperationEntry<Op extends keyof OperationTypes> =
+export type Handler<Op extends AnyOperationName> = (
+  input: AllOperationTypes[Op]['input'],
+  ctx: RequestContext,
+) => AllOperationTypes[Op]['output'] | Promise<AllOperationTypes[Op]['output']>;
+
+export type OperationEntry<Op extends AnyOperationName> =
   | { readonly kind: 'handler'; readonly handle: Handler<Op> }
   | { readonly kind: 'not-implemented'; readonly reason: string };
 
-export type OperationTable = { readonly [Op in OperationName]: OperationEntry<Op> };
-export type PartialOperationTable<Ops extends OperationName> = { readonly [Op in Ops]: OperationEntry<Op> };
+/** The control plane's table (every operation of its model). */
+export type OperationTable = { readonly [Op in ControlOperationName]: OperationEntry<Op> };
+/** The data plane's table (every operation of its model). */
+export type DataOperationTable = { readonly [Op in DataOperationName]: OperationEntry<Op> };
+export type PartialOperationTable<Ops extends AnyOperationName> = { readonly [Op in Ops]: OperationEntry<Op> };
 
-export function handler<Op extends keyof OperationTypes>(handle: Handler<Op>): OperationEntry<Op> {
+export function handler<Op extends AnyOperationName>(handle: Handler<Op>): OperationEntry<Op> {
   return { kind: 'handler', handle };
 }
 
-export function notImplemented<Op extends keyof OperationTypes>(reason = 'not implemented yet'): OperationEntry<Op> {
+export function notImplemented<Op extends AnyOperationName>(reason = 'not implemented yet'): OperationEntry<Op> {
   return { kind: 'not-implemented', reason };
 }

@@ -61,6 +61,33 @@ export interface ModelOperation {
   output?: string;
   errors: string[];
   idempotent?: true;
-  /** callable with the installed @aws-sdk/client-payment-cryptography (3.882.0) */
+  /** in the SDK-3.882.0-era model (control plane: callable with the installed SDK) */
   inSdk: boolean;
+  /** restJson1 services: the operation's route (`uri` with `{Label}` placeholders) */
+  http?: ModelHttp;
+}
+
+export interface ModelHttp {
+  method: string;
+  uri: string;
+  /** success status */
+  code: number;
+  /** input members bound to URI labels */
+  labels: string[];
+}
+
+/** One service's generated model (model/*.generated.ts). */
+export interface ServiceModel<Op extends string> {
+  service: {
+    apiVersion: string;
+    protocol: string;
+    signingName: string;
+    endpointPrefix: string;
+    targetPrefix?: string;
+    jsonVersion?: string;
+  };
+  operations: Readonly<Record<Op, ModelOperation>>;
+  /** HTTP status per modelled error */
+  errorStatus: Readonly<Record<string, number>>;
+  shapes: Readonly<Record<string, ModelShape>>;
 }

@@ -1,5 +1,6 @@
-import { SHAPES } from './generated.js';
 import type { ModelShape, StructureShape } from './shape-types.js';
+
+type Shapes = Readonly<Record<string, ModelShape>>;
 
 /**
  * Server-side validation of an operation input against the service model (the AWS SDKs check
@@ -44,11 +45,19 @@ function pathText(path: string): string {
   return path === '' ? 'input' : path;
 }
 
+/** One constraint violation: the member path and the whole AWS-style message. */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
 class Collector {
-  readonly issues: string[] = [];
+  readonly issues: ValidationIssue[] = [];
+  constructor(readonly shapes: Shapes) {}
   add(value: unknown, sensitive: boolean, path: string, constraint: string): void {
     if (this.issues.length < MAX_ISSUES) {
-      this.issues.push(`${echo(value, sensitive)} at '${pathText(path)}' failed to satisfy constraint: ${constraint}`);
+      const at = pathText(path);
+      this.issues.push({ path: at, message: `${echo(value, sensitive)} at '${at}' failed to satisfy constraint: ${constraint}` });
     }
   }
 }
@@ -63,7 +72,7 @@ function lengthChecks(c: Collector, shape: ModelShape, value: unknown, length: n
 }
 
 function check(c: Collector, shapeName: string, value: unknown, path: string, inheritedSensitive: boolean): void {
-  const shape = SHAPES[shapeName];
+  const shape = c.shapes[shapeName];
   if (shape === undefined) throw new Error(`model has no shape ${shapeName}`);
   const sensitive = inheritedSensitive || shape.s === true;
   switch (shape.t) {
@@ -158,15 +167,18 @@ function checkStructure(c: Collector, shape: StructureShape, value: unknown, pat
   }
 }
 
-/** Validate `value` against shape `shapeName`; returns the constraint messages (empty = valid). */
-export function validateShape(shapeName: string, value: unknown): string[] {
-  const c = new Collector();
+/**
+ * Validate `value` against shape `shapeName` of a service's `shapes` table; returns the
+ * constraint messages (empty = valid).
+ */
+export function validateShape(shapes: Shapes, shapeName: string, value: unknown): ValidationIssue[] {
+  const c = new Collector(shapes);
   check(c, shapeName, value, '', false);
   return c.issues;
 }
 
 /** Aggregate message in the AWS style: "1 validation error detected: ..." */
-export function validationMessage(issues: readonly string[]): string {
+export function validationMessage(issues: readonly ValidationIssue[]): string {
   const n = issues.length;
-  return `${n} validation error${n === 1 ? '' : 's'} detected: ${issues.join('; ')}`;
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${issues.map((i) => i.message).join('; ')}`;
 }

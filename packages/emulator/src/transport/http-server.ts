@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator } from '../emulator.js';
-import { DEFAULT_MAX_BODY_BYTES, handleWire, type WireResponse } from './wire.js';
-import { tooLargeError, wireError } from '../core/errors.js';
+import { handleRequest } from '../protocol/router.js';
+import { awsJsonError } from '../protocol/aws-json-1-0.js';
+import { DEFAULT_MAX_BODY_BYTES, type WireResponse } from '../protocol/wire.js';
+import { tooLargeError } from '../core/errors.js';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -45,10 +47,8 @@ export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX
       size += chunk.length;
       if (size > maxBodyBytes) {
         refused = true;
-        const w = wireError(tooLargeError(maxBodyBytes));
-        const id = randomUUID();
         res.setHeader('connection', 'close');
-        send(res, { status: w.status, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': id, 'x-amzn-errortype': w.name }, body: JSON.stringify(w.body) });
+        send(res, awsJsonError(tooLargeError(maxBodyBytes), randomUUID()));
         req.resume();
         return;
       }
@@ -57,7 +57,7 @@ export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX
     req.on('end', () => {
       if (refused) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      handleWire(emulator, { method: req.method ?? 'GET', headers: headersOf(req), body }, { maxBodyBytes }).then(
+      handleRequest(emulator, { method: req.method ?? 'GET', path: req.url ?? '/', headers: headersOf(req), body }, { maxBodyBytes }).then(
         (w) => send(res, w),
         () => {
           res.statusCode = 500;

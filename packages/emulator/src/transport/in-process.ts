@@ -1,5 +1,6 @@
 import type { Emulator } from '../emulator.js';
-import { handleWire, type WireOptions } from './wire.js';
+import { handleRequest } from '../protocol/router.js';
+import type { WireOptions } from '../protocol/wire.js';
 
 /**
  * The in-process transport: an object the AWS SDK takes as its `requestHandler`. Requests go
@@ -14,6 +15,8 @@ import { handleWire, type WireOptions } from './wire.js';
  */
 export interface InProcessRequest {
   method: string;
+  path?: string;
+  query?: Record<string, string | string[] | null>;
   headers: Record<string, string>;
   body?: unknown;
 }
@@ -46,10 +49,11 @@ export function inProcessHandler(emulator: Emulator, options: WireOptions = {}):
     metadata: { handlerProtocol: 'in-process' },
     async handle(request) {
       const body = request.body;
-      const res = await handleWire(
+      const res = await handleRequest(
         emulator,
         {
           method: request.method,
+          path: request.path ?? '/',
           headers: lowerHeaders(request.headers),
           body: typeof body === 'string' ? body : body instanceof Uint8Array ? body : body === undefined || body === null ? '' : String(body),
         },

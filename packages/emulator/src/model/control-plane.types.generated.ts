@@ -130,3 +130,20 @@ export interface RemoveKeyReplicationRegionsInput {
 export interface RemoveKeyReplicationRegionsOutput {
   Key: Key;
 }
+
+
+/** Input and output type of each operation above. */
+export interface GeneratedOperationTypes {
+  AddKeyReplicationRegions: { input: AddKeyReplicationRegionsInput; output: AddKeyReplicationRegionsOutput };
+  AssociateMpaTeam: { input: AssociateMpaTeamInput; output: AssociateMpaTeamOutput };
+  DeleteResourcePolicy: { input: DeleteResourcePolicyInput; output: DeleteResourcePolicyOutput };
+  DisableDefaultKeyReplicationRegions: { input: DisableDefaultKeyReplicationRegionsInput; output: DisableDefaultKeyReplicationRegionsOutput };
+  DisassociateMpaTeam: { input: DisassociateMpaTeamInput; output: DisassociateMpaTeamOutput };
+  EnableDefaultKeyReplicationRegions: { input: EnableDefaultKeyReplicationRegionsInput; output: EnableDefaultKeyReplicationRegionsOutput };
+  GetCertificateSigningRequest: { input: GetCertificateSigningRequestInput; output: GetCertificateSigningRequestOutput };
+  GetDefaultKeyReplicationRegions: { input: GetDefaultKeyReplicationRegionsInput; output: GetDefaultKeyReplicationRegionsOutput };
+  GetMpaTeamAssociation: { input: GetMpaTeamAssociationInput; output: GetMpaTeamAssociationOutput };
+  GetResourcePolicy: { input: GetResourcePolicyInput; output: GetResourcePolicyOutput };
+  PutResourcePolicy: { input: PutResourcePolicyInput; output: PutResourcePolicyOutput };
+  RemoveKeyReplicationRegions: { input: RemoveKeyReplicationRegionsInput; output: RemoveKeyReplicationRegionsOutput };
+}
