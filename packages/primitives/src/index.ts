@@ -140,3 +140,15 @@ export {
   type BlockCipherFamily,
   type EncryptionModeUse,
 } from './cipher/encryption-modes.js';
+export { dcvvFromIccKey, dcvvInputDigits, generateDcvv, verifyDcvv, type DcvvInput } from './card-validation/visa-dcvv.js';
+export { generateVisaCavv, verifyVisaCavv, visaCavvCvvInput, type VisaCavvInput } from './card-validation/visa-cavv.js';
+export {
+  AMEX_CSC_VERSIONS,
+  AMEX_CSC_LENGTHS,
+  amexCscDigits,
+  generateAmexCsc,
+  verifyAmexCsc,
+  type AmexCscInput,
+  type AmexCscLength,
+  type AmexCscVersion,
+} from './card-validation/amex-csc.js';
