@@ -152,3 +152,59 @@ export {
   type AmexCscLength,
   type AmexCscVersion,
 } from './card-validation/amex-csc.js';
+export {
+  ICC_MASTER_KEY_DERIVATION_MODES,
+  deriveIccMasterKey,
+  deriveIccMasterKeyOptionB,
+  type IccMasterKeyDerivationFacts,
+  type IccMasterKeyDerivationMode,
+} from './emv/icc-master-key.js';
+export {
+  commonSessionKeyR,
+  mastercardSessionKeyR,
+  deriveCommonSessionKey,
+  deriveMastercardSessionKey,
+  deriveVisaSmSessionKey,
+} from './emv/session-keys.js';
+export { EMV2000_TREE_DEFAULTS, deriveEmv2000TreeSessionKey, type Emv2000TreeOptions } from './emv/emv2000-tree.js';
+export {
+  EMV_SCHEMES,
+  emvScheme,
+  deriveSchemeKey,
+  deriveSessionKeyByRule,
+  type EmvKeyPurpose,
+  type EmvSchemeFacts,
+  type EmvSchemeName,
+  type EmvSessionInputs,
+  type SessionKeyInput,
+  type SessionKeyMethod,
+  type SessionKeyRule,
+} from './emv/schemes.js';
+export { RetailMacKey, type EmvMacPadding } from './emv/retail-mac-key.js';
+export { generateArqc, verifyArqc } from './emv/arqc.js';
+export {
+  generateArpc,
+  generateArpcMethod1,
+  generateArpcMethod2,
+  verifyArpcMethod1,
+  verifyArpcMethod2,
+  type ArpcRequest,
+} from './emv/arpc.js';
+export { EmvIssuerMasterKey, type ArqcInput, type EmvCard, type EmvCryptogramInput } from './emv/issuer-master-key.js';
+export {
+  SM_ENCRYPTION_TYPES,
+  emvMac,
+  verifyEmvMac,
+  smEncrypt,
+  smDecrypt,
+  type SmEncryptionLayout,
+  type SmEncryptionType,
+} from './emv/secure-messaging.js';
+export {
+  iso9564Format2PinBlock,
+  visaVisPinBlock,
+  emvPinChangeScript,
+  generateEmvPinChange,
+  type EmvPinChangeInput,
+  type PinChangeScript,
+} from './emv/pin-change.js';

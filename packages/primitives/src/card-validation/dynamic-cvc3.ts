@@ -2,7 +2,7 @@ import { assertBytes } from '../bytes.js';
 import { TdesCipher } from '../cipher/tdes.js';
 import { iso9797Mac3 } from '../mac/iso9797.js';
 import { assertDigits, digitsEqual } from './card-data.js';
-import { deriveIccMasterKeyOptionA } from './emv-master-key.js';
+import { deriveIccMasterKeyOptionA } from '../emv/icc-master-key.js';
 
 /**
  * Mastercard dynamic CVC3 (PayPass / contactless magnetic-stripe mode), as published with a
