@@ -9,7 +9,7 @@ import { DATA_PLANE } from './data-plane/index.js';
 import { validateShape, validationMessage } from './model/validator.js';
 import { StateStore } from './state/region-state.js';
 import { DirStore } from './store/dir-store.js';
-import { createKeyVault } from './store/vault-factory.js';
+import { createKeyVault } from './vault/vault-factory.js';
 import { MemoryStore, type Store } from './store/store.js';
 
 /** The model's Region pattern: what a key ARN accepts. */
@@ -106,7 +106,7 @@ export class Emulator {
   /** Emulator with the given options; with `dataDir`, the state is loaded from and written to it. */
   static async open(options: EmulatorOptions = {}): Promise<Emulator> {
     if (options.dataDir === undefined) return Emulator.inMemory(options);
-    if (options.lmk === undefined) throw new TypeError('"lmk" is required with "dataDir" (see store/lmk.ts)');
+    if (options.lmk === undefined) throw new TypeError('"lmk" is required with "dataDir" (see vault/lmk.ts)');
     const store: Store = await DirStore.open(options.dataDir, lmkCheckValue(options.lmk));
     const states = new StateStore();
     await store.load(states);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ecdhKdf } from '../src/control-plane/import-export/ecdh-kdf.js';
+import { ecdhKdf } from '../src/exchange/ecdh-kdf.js';
 import { partnerKdf, type KdfHash, type KdfName } from './ecdh-kit.js';
 import { hex } from './tr31-kit.js';
 

@@ -1,7 +1,7 @@
 import { CONTROL_PLANE_MODEL } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
-import { checkCreateKeyAttributes, MODE_NAMES, type ModeName } from '../src/control-plane/key-attributes.js';
+import { checkCreateKeyAttributes, MODE_NAMES, type ModeName } from '../src/keys/key-attributes.js';
 
 /**
  * CreateKey accepts exactly the usage × class × algorithm × modes-of-use table of aws-api.md

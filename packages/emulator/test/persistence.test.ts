@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Emulator, inProcessHandler } from '../src/index.js';
-import { loadLmk } from '../src/store/lmk.js';
+import { loadLmk } from '../src/vault/lmk.js';
 import { credentials, startServerProcess as startServer } from './helpers.js';
 
 function clientFor(em: Emulator): PaymentCryptographyClient {

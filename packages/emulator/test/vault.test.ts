@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
-import { GcmKeyVault, VaultError } from '../src/store/key-vault.js';
-import { createKeyVault } from '../src/store/vault-factory.js';
+import { GcmKeyVault, VaultError } from '../src/vault/key-vault.js';
+import { createKeyVault } from '../src/vault/vault-factory.js';
 import { harness } from './helpers.js';
 import { clearKeyOf, createSymmetric, KEK_MODES, nodeHmacKcv, nodeKcv } from './tr31-kit.js';
 

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Emulator, DEFAULT_ACCOUNT_ID } from '../emulator.js';
-import { loadLmk, LMK_ENV } from '../store/lmk.js';
+import { loadLmk, LMK_ENV } from '../vault/lmk.js';
 import { startHttpServer } from '../transport/http-server.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../protocol/wire.js';
 

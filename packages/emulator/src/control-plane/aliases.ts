@@ -1,9 +1,9 @@
 import type { RequestContext } from '../core/context.js';
 import { conflictError, notFoundError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveKey } from '../state/keys.js';
+import { requireNotPendingDeletion, resolveKey } from '../keys/key-access.js';
 import type { AliasRecord } from '../state/records.js';
-import { aliasView } from './key-view.js';
+import { aliasView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
 
 /**

@@ -1,8 +1,8 @@
-import { algorithmFacts } from '../crypto/algorithms.js';
+import { algorithmFacts } from '../keys/key-algorithms.js';
 import { buildCsr } from '../crypto/csr.js';
 import { validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { keyMaterial, requireUsable, resolveKey } from '../state/keys.js';
+import { keyMaterial, requireUsable, resolveKey } from '../keys/key-access.js';
 
 /**
  * GetCertificateSigningRequest (2025-09): a real PKCS#10 CSR for an RSA or ECC key pair created

@@ -1,10 +1,10 @@
-import { generateKey } from '../crypto/key-material.js';
+import { generateKey } from '../keys/key-material.js';
 import { validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { resolveKey, settleKey } from '../state/keys.js';
-import { checkCreateKeyAttributes } from './key-attributes.js';
-import { createKeyRecord } from './key-factory.js';
-import { keySummaryView, keyView } from './key-view.js';
+import { resolveKey, settleKey } from '../keys/key-access.js';
+import { checkCreateKeyAttributes } from '../keys/key-attributes.js';
+import { createKeyRecord } from '../keys/key-factory.js';
+import { keySummaryView, keyView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
 import { checkReplicationRegions, replicateNewKey } from './replication.js';
 import { checkTags } from './tags.js';

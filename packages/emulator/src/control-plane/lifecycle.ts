@@ -1,7 +1,7 @@
 import { conflictError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotDeleted, requireNotPendingDeletion, resolveKey, saveKey } from '../state/keys.js';
-import { keyView } from './key-view.js';
+import { requireNotDeleted, requireNotPendingDeletion, resolveKey, saveKey } from '../keys/key-access.js';
+import { keyView } from '../keys/key-view.js';
 import { requireNotReplica, syncReplicas } from './replication.js';
 
 /**

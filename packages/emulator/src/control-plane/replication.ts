@@ -1,9 +1,9 @@
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveKey, saveKey } from '../state/keys.js';
+import { requireNotPendingDeletion, resolveKey, saveKey } from '../keys/key-access.js';
 import type { KeyRecord } from '../state/records.js';
-import { keyView } from './key-view.js';
+import { keyView } from '../keys/key-view.js';
 
 /**
  * Multi-Region key replication (2025-09 operations): AddKeyReplicationRegions,

@@ -1,6 +1,6 @@
 import { notFoundError, publicPolicyError, validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveResourceArn, saveKey } from '../state/keys.js';
+import { requireNotPendingDeletion, resolveResourceArn, saveKey } from '../keys/key-access.js';
 
 /**
  * Resource-based policies on keys (2026-04): PutResourcePolicy, GetResourcePolicy,

@@ -1,8 +1,8 @@
 import type { Tag } from '@aws-sdk/client-payment-cryptography';
 import { quotaError, validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveResourceArn, saveKey } from '../state/keys.js';
-import { tagsView } from './key-view.js';
+import { requireNotPendingDeletion, resolveResourceArn, saveKey } from '../keys/key-access.js';
+import { tagsView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { KeyVault } from '../store/key-vault.js';
+import type { KeyVault } from '../vault/key-vault.js';
 import type { Store } from '../store/store.js';
 import type { RegionState, StateStore } from '../state/region-state.js';
 

@@ -1,11 +1,11 @@
-import type { FullModesOfUse } from '../control-plane/key-attributes.js';
+import type { FullModesOfUse } from '../keys/key-attributes.js';
 
 export type KeyStateName = 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE' | 'DELETE_PENDING' | 'DELETE_COMPLETE';
 export type KeyOriginName = 'EXTERNAL' | 'AWS_PAYMENT_CRYPTOGRAPHY';
 
 /**
  * One key as the emulator keeps it. Key material is never here in clear: `sealed` is the
- * material wrapped under the local master key by the KeyVault (see store/key-vault.ts).
+ * material wrapped under the local master key by the KeyVault (see vault/key-vault.ts).
  * Times are epoch milliseconds.
  */
 export interface KeyRecord {

@@ -1,4 +1,4 @@
-import { normaliseModes } from '../control-plane/key-attributes.js';
+import { normaliseModes } from '../keys/key-attributes.js';
 import type { CaRecord, RegionState, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord, MpaAssociationRecord } from '../state/records.js';
 

@@ -1,7 +1,7 @@
 import { RsaPrivateKey, RsaPublicKey, type Certificate } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
+import { keyMaterial, requireUsable, resolveKey } from '../../keys/key-access.js';
 import { parseCertificate } from './certificates.js';
 import { requireToken, type TokenKind } from './tokens.js';
 

@@ -3,12 +3,12 @@ import { Certificate, Tr34Error, verifyCertificateChain } from '@paycrypt/tr34';
 import type { X509Certificate } from 'node:crypto';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { requireUsable, resolveKey } from '../../state/keys.js';
+import { requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
-import { MODE_NAMES, modesText, type ModeName } from '../key-attributes.js';
+import { MODE_NAMES, modesText, type ModeName } from '../../keys/key-attributes.js';
 import { createImportedKey, type ImportedKeyAttributes } from './imported-key.js';
-import { keyView } from '../key-view.js';
-import { checkX509Validity, eccKeyAlgorithm, parseX509, x509ToAwsBase64 } from './x509.js';
+import { keyView } from '../../keys/key-view.js';
+import { checkX509Validity, eccKeyAlgorithm, parseX509, x509ToAwsBase64 } from '../../exchange/x509.js';
 
 /**
  * ImportKey with RootCertificatePublicKey / TrustedCertificatePublicKey (aws-api.md §10.6,

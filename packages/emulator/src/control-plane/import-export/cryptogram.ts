@@ -2,12 +2,12 @@ import type { ExportKeyCryptogram, ImportKeyCryptogram, ImportKeyInput, ImportKe
 import { Tr34Error, unwrapKeyCryptogram, wrapKeyCryptogram, type KeyCryptogramSpec } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
-import { checkCreateKeyAttributes } from '../key-attributes.js';
+import { KEY_ALGORITHMS } from '../../keys/key-algorithms.js';
+import { checkCreateKeyAttributes } from '../../keys/key-attributes.js';
 import { createImportedKey, type ImportedKeyAttributes } from './imported-key.js';
-import { keyView } from '../key-view.js';
+import { keyView } from '../../keys/key-view.js';
 import { parseCertificate, requireChain, resolveCaCertificate, rsaKeyAlgorithm } from './certificates.js';
-import { requireWrappingStrength } from './strength.js';
+import { requireWrappingStrength } from '../../exchange/strength.js';
 import { requireToken } from './tokens.js';
 import type { ExportPayload } from './types.js';
 

@@ -8,13 +8,13 @@ import type {
 } from '@aws-sdk/client-payment-cryptography';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
-import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
+import { KEY_ALGORITHMS } from '../../keys/key-algorithms.js';
+import { keyMaterial, requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
-import { ecdhKdf, isEcdhKdfHash, isEcdhKdfName } from './ecdh-kdf.js';
+import { ecdhKdf, isEcdhKdfHash, isEcdhKdfName } from '../../exchange/ecdh-kdf.js';
 import { importTr31Block, wrapTr31Block, type Tr31Protector } from './tr31.js';
 import { resolveCaRecord } from './certificates.js';
-import { checkX509Validity, eccKeyAlgorithm, parseX509 } from './x509.js';
+import { checkX509Validity, eccKeyAlgorithm, parseX509 } from '../../exchange/x509.js';
 import type { ExportPayload } from './types.js';
 
 /**

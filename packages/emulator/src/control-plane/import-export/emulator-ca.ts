@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Certificate, RsaPrivateKey, createCaCertificate, issueCertificate, type RsaModulusBits } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
-import { generateKey } from '../../crypto/key-material.js';
+import { generateKey } from '../../keys/key-material.js';
 import type { CaRecord, RegionState } from '../../state/region-state.js';
-import type { SealBinding } from '../../store/key-vault.js';
+import type { SealBinding } from '../../vault/key-vault.js';
 
 /**
  * The emulator's certificate authority, one per account × region (tr34.md §9): an RSA-4096 key
@@ -33,7 +33,7 @@ const CA_VALIDITY_DAYS = 3650;
 
 const cas = new WeakMap<RegionState, Promise<EmulatorCa>>();
 
-/** A fresh RSA key pair (e = 65537), generated off the event loop (crypto/key-material.ts). */
+/** A fresh RSA key pair (e = 65537), generated off the event loop (keys/key-material.ts). */
 export async function newRsaKey(bits: RsaModulusBits): Promise<RsaPrivateKey> {
   const generated = await generateKey(`RSA_${bits}`);
   if (generated.kind !== 'asymmetric') throw new TypeError(`RSA_${bits} is not a key pair`);

@@ -3,7 +3,7 @@ import { tr31HeaderFieldsFromAws } from '@paycrypt/keyblock';
 import { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm, ownEntry } from '@paycrypt/primitives';
 import type { RequestContext } from '../../core/context.js';
 import { notImplementedError, validationError } from '../../core/errors.js';
-import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
+import { keyMaterial, requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
 import { exportKeyCryptogram } from './cryptogram.js';
 import { exportDiffieHellmanTr31 } from './ecdh.js';

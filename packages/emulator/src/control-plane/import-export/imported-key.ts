@@ -1,8 +1,8 @@
 import type { ImportKeyInput } from '@aws-sdk/client-payment-cryptography';
 import type { RequestContext } from '../../core/context.js';
 import type { KeyRecord } from '../../state/records.js';
-import type { ModeName } from '../key-attributes.js';
-import { createKeyRecord, type NewKeyMaterial } from '../key-factory.js';
+import type { ModeName } from '../../keys/key-attributes.js';
+import { createKeyRecord, type NewKeyMaterial } from '../../keys/key-factory.js';
 import { checkTags } from '../tags.js';
 
 export interface ImportedKeyAttributes {

@@ -1,6 +1,6 @@
 import type { KeyCheckValueAlgorithm } from '@aws-sdk/client-payment-cryptography';
-import { symmetricKcv } from '../../crypto/key-material.js';
-import { kcvAlgorithmFor } from '../key-factory.js';
+import { symmetricKcv } from '../../keys/key-material.js';
+import { kcvAlgorithmFor } from '../../keys/key-factory.js';
 import type { ExportPayload } from './types.js';
 
 /**

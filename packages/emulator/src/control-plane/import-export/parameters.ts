@@ -11,8 +11,8 @@ import type {
 import type { RsaModulusBits } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { algorithmFacts } from '../../crypto/algorithms.js';
-import { resolveKey, saveKey } from '../../state/keys.js';
+import { algorithmFacts } from '../../keys/key-algorithms.js';
+import { resolveKey, saveKey } from '../../keys/key-access.js';
 import { emulatorCa, issueTokenCertificate, newRsaKey } from './emulator-ca.js';
 import { issueKeyCertificate, keyUsageForModes } from './key-certificate.js';
 import { TOKEN_VALIDITY_DAYS, newTokenId, rememberToken, reusableToken, type IssuedToken, type TokenKind } from './tokens.js';

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Certificate, RsaPrivateKey } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { notFoundError, validationError } from '../../core/errors.js';
-import { newKeyId } from '../../state/keys.js';
+import { newKeyId } from '../../keys/key-access.js';
 import type { RegionState, TokenRecord } from '../../state/region-state.js';
-import type { KeyVault, SealBinding } from '../../store/key-vault.js';
+import type { KeyVault, SealBinding } from '../../vault/key-vault.js';
 
 /**
  * Import and export tokens (GetParametersForImport / GetParametersForExport), per account ×

@@ -2,15 +2,15 @@ import type { ExportTr31KeyBlock, ImportKeyInput, ImportKeyOutput, ImportTr31Key
 import { TR31_VERSIONS, awsKeyAttributesFromTr31, parseTr31, prepareKbpk, unwrapTr31, wrapTr31, type PreparedKbpk, type Tr31Header, type Tr31Version } from '@paycrypt/keyblock';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
-import { keyMaterial, requireUsable, resolveKey } from '../../state/keys.js';
+import { KEY_ALGORITHMS } from '../../keys/key-algorithms.js';
+import { keyMaterial, requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
-import { checkCreateKeyAttributes } from '../key-attributes.js';
-import { keyView } from '../key-view.js';
+import { checkCreateKeyAttributes } from '../../keys/key-attributes.js';
+import { keyView } from '../../keys/key-view.js';
 import { checkReplicationRegions, replicateNewKey } from '../replication.js';
 import { checkTags } from '../tags.js';
 import { createImportedKey } from './imported-key.js';
-import { requireWrappingStrength } from './strength.js';
+import { requireWrappingStrength } from '../../exchange/strength.js';
 import { exportTr31Header } from './tr31-headers.js';
 import type { ExportPayload } from './types.js';
 

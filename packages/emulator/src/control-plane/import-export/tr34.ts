@@ -3,12 +3,12 @@ import { awsKeyAttributesFromTr31, parseTr31Header, serializeTr31Header } from '
 import { Tr34Error, buildTr34KeyBlock, openTr34KeyBlock, type OpenedTr34 } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
-import { checkCreateKeyAttributes } from '../key-attributes.js';
+import { checkCreateKeyAttributes } from '../../keys/key-attributes.js';
 import { createImportedKey } from './imported-key.js';
-import { keyView } from '../key-view.js';
+import { keyView } from '../../keys/key-view.js';
 import { ownSide } from './byoca.js';
 import { parseCertificate, requireChain, resolveCaCertificate, rsaKeyAlgorithm } from './certificates.js';
-import { requireWrappingStrength } from './strength.js';
+import { requireWrappingStrength } from '../../exchange/strength.js';
 import { exportTr31Header } from './tr31-headers.js';
 import type { ExportPayload } from './types.js';
 

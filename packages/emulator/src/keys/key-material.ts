@@ -1,7 +1,7 @@
 import { createHash, createHmac, generateKeyPair, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { bytesToHex, kcv } from '@paycrypt/primitives';
-import { algorithmFacts, type AlgorithmFacts } from './algorithms.js';
+import { algorithmFacts, type AlgorithmFacts } from './key-algorithms.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { KEY_ALGORITHMS, asymmetricKeyAlgorithm } from '../crypto/algorithms.js';
+import { KEY_ALGORITHMS, asymmetricKeyAlgorithm } from '../keys/key-algorithms.js';
 import { GcmKeyVault, VaultError, type KeyVault, type SealBinding } from './key-vault.js';
 
 /**

@@ -1,8 +1,8 @@
-import { algorithmFacts } from '../crypto/algorithms.js';
-import { publicKeyKcv, symmetricKcv } from '../crypto/key-material.js';
+import { algorithmFacts } from './key-algorithms.js';
+import { publicKeyKcv, symmetricKcv } from './key-material.js';
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
-import { insertKey, newKeyId, sealBinding } from '../state/keys.js';
+import { insertKey, newKeyId, sealBinding } from './key-access.js';
 import type { RegionState } from '../state/region-state.js';
 import type { KeyOriginName, KeyRecord } from '../state/records.js';
 import { normaliseModes, type ModeName } from './key-attributes.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { conflictError, notFoundError, validationError } from '../core/errors.js';
 import type { RequestContext } from '../core/context.js';
-import type { SealBinding } from '../store/key-vault.js';
-import type { RegionState } from './region-state.js';
-import type { KeyRecord } from './records.js';
+import type { SealBinding } from '../vault/key-vault.js';
+import type { RegionState } from '../state/region-state.js';
+import type { KeyRecord } from '../state/records.js';
 
 /**
  * Key lookups and key-state rules shared by every handler (control plane, import/export, and

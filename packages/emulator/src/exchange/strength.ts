@@ -1,9 +1,9 @@
-import { validationError } from '../../core/errors.js';
-import { KEY_ALGORITHMS } from '../../crypto/algorithms.js';
+import { validationError } from '../core/errors.js';
+import { KEY_ALGORITHMS } from '../keys/key-algorithms.js';
 
 /**
  * "The wrapping key must be at least as strong as the key being exported" (AWS API docs), with
- * the strengths of crypto/algorithms.ts (NIST SP 800-57 Part 1, table 2).
+ * the strengths of keys/key-algorithms.ts (NIST SP 800-57 Part 1, table 2).
  * This reproduces the RSA table of tr34.md §7.3: TDES under RSA 2048/3072/4096; AES-128 only
  * under RSA 3072/4096; AES-192/256 under no RSA key.
  * NOTE: AWS does not publish the strength it gives HMAC keys or RSA-4096; see algorithms.ts.

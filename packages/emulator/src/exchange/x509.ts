@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { awsCertificateToDer } from '@paycrypt/tr34';
-import type { RequestContext } from '../../core/context.js';
-import { validationError } from '../../core/errors.js';
-import { asymmetricKeyAlgorithm } from '../../crypto/algorithms.js';
+import type { RequestContext } from '../core/context.js';
+import { validationError } from '../core/errors.js';
+import { asymmetricKeyAlgorithm } from '../keys/key-algorithms.js';
 
 /**
  * Certificates read with node:crypto's X509Certificate, for the key types @paycrypt/tr34's
