@@ -9,6 +9,7 @@ import {
   aesDukptWorkingKey,
   bytesToHex,
   encipherIso4PinBlock,
+  encryptWithMode,
   generateCvv2,
   generateMac,
   hexToBytes,
@@ -62,6 +63,12 @@ export async function run(): Promise<BenchRow[]> {
   const jefe = new TextEncoder().encode('Jefe');
   const wdyw = new TextEncoder().encode('what do ya want for nothing?');
   check(bytesToHex(generateMac('HMAC_SHA256', jefe, wdyw)), '5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843', 'HMAC');
+  // cipher-modes.json: SP 800-38A F.3.7 CFB8-AES128 and F.4.1 OFB-AES128
+  const f3 = new AesCipher(hexToBytes('2B7E151628AED2A6ABF7158809CF4F3C'));
+  const f3iv = hexToBytes('000102030405060708090A0B0C0D0E0F');
+  const f3pt = hexToBytes('6BC1BEE22E409F96E93D7E117393172AAE2D8A571E03AC9C9EB76FAC45AF8E5130C81C46A35CE411E5FBC1191A0A52EFF69F2445DF4F9B17AD2B417BE66C3710');
+  check(bytesToHex(encryptWithMode(f3, 'CFB8', f3iv, f3pt.subarray(0, 18))), '3B79424C9C0DD436BACE9E0ED4586A4F32B9', 'CFB8');
+  check(bytesToHex(encryptWithMode(f3, 'OFB', f3iv, f3pt)).slice(0, 32), '3B3FD92EB72DAD20333449F8E83CFB4A', 'OFB');
 
   const rows = [
     bench('primitives', 'KCV TDES (ANSI X9.24), fresh key', () => kcv(tdesKey, 'TDES')),
@@ -94,6 +101,9 @@ export async function run(): Promise<BenchRow[]> {
     bench('primitives', 'CVV2 generation, fresh CVK bytes', () => generateCvv2(tdesKey, { pan: '4123456789012345', expiry: '0225' })),
     bench('primitives', 'ISO-4 PIN block encryption, AES key reused', () => encipherIso4PinBlock(pinKey, '1234', '1234567890123456789')),
     bench('primitives', 'HMAC-SHA-256, 28-byte message', () => generateMac('HMAC_SHA256', jefe, wdyw)),
+    bench('primitives', 'AES-128 CFB8 encrypt, 64 bytes, key schedule reused', () => encryptWithMode(f3, 'CFB8', f3iv, f3pt)),
+    bench('primitives', 'AES-128 OFB encrypt, 64 bytes, key schedule reused', () => encryptWithMode(f3, 'OFB', f3iv, f3pt)),
+    bench('primitives', 'TDES CFB8 encrypt, 64 bytes, key schedule reused', () => encryptWithMode(tdes, 'CFB8', undefined, f3pt)),
   ];
   deriver.dispose();
   return rows;

@@ -48,8 +48,9 @@ function cfbBytes(c: BlockCipher, iv: Uint8Array, data: Uint8Array, k: number, d
     const m = Math.min(k, data.length - o);
     for (let i = 0; i < m; i++) out[o + i] = data[o + i]! ^ ks[i]!;
     if (m < k) break; // a final partial segment: nothing is fed back
-    if (k < bs) reg.copyWithin(0, k);
-    reg.set(fed.subarray(o, o + k), bs - k);
+    // I = LSB_(b−s)(I) ‖ C, without allocating (this runs once per byte in CFB8)
+    for (let i = 0; i < bs - k; i++) reg[i] = reg[i + k]!;
+    for (let i = 0; i < k; i++) reg[bs - k + i] = fed[o + i]!;
   }
   reg.fill(0);
   ks.fill(0);
