@@ -18,6 +18,7 @@ import {
   popcount32,
   tdesDukptTransactionKey,
 } from '../src/index.js';
+import { emvBenchRows } from './emv.js';
 
 function check(got: string, want: string, what: string): void {
   if (got !== want) throw new Error(`${what}: got ${got}, expected ${want}`);
@@ -106,5 +107,5 @@ export async function run(): Promise<BenchRow[]> {
     bench('primitives', 'TDES CFB8 encrypt, 64 bytes, key schedule reused', () => encryptWithMode(tdes, 'CFB8', undefined, f3pt)),
   ];
   deriver.dispose();
-  return rows;
+  return [...rows, ...emvBenchRows()];
 }

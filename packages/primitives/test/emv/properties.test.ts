@@ -99,7 +99,7 @@ describe('differential: EMV pieces against node:crypto', () => {
     fc.assert(
       fc.property(key16, fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.constantFrom(...types), (k, data, type) => {
         const l = SM_ENCRYPTION_TYPES[type];
-        let m = l.lengthPrefix ? new Uint8Array([data.length, ...data]) : data;
+        let m: Uint8Array = l.lengthPrefix ? new Uint8Array([data.length, ...data]) : data;
         if (l.padding === 'ALWAYS' || m.length % 8 !== 0) m = iso9797Pad(m, 8, 2);
         const want = l.mode === 'ECB' ? nodeEcb(k, m) : nodeCbc(k, m);
         expect(smEncrypt(k, data, type)).toEqual(want);
@@ -164,7 +164,8 @@ function inputOf(t: Txn) {
 
 const flipBit = (b: Uint8Array, bit: number) => {
   const c = new Uint8Array(b);
-  c[(bit >> 3) % c.length] ^= 1 << (bit & 7);
+  const i = (bit >> 3) % c.length;
+  c[i] = c[i]! ^ (1 << (bit & 7));
   return c;
 };
 
