@@ -32,6 +32,11 @@ export interface EmulatorOptions {
   operations?: OperationTable;
   /** replace the data-plane operation table (tests) */
   dataOperations?: DataOperationTable;
+  /**
+   * refuse the data-plane algorithms that are public candidates not confirmed against AWS
+   * (Visa dCVV, Amex CSC v1/v2) with a ValidationException instead of computing them (default false)
+   */
+  strictAlgorithms?: boolean;
 }
 
 export interface CallOptions {
@@ -98,6 +103,7 @@ export class Emulator {
         vault: createKeyVault(lmk),
         clock: options.clock ?? Date.now,
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+        strictAlgorithms: options.strictAlgorithms ?? false,
       },
       options,
     );
@@ -117,6 +123,7 @@ export class Emulator {
         vault: createKeyVault(options.lmk),
         clock: options.clock ?? Date.now,
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+        strictAlgorithms: options.strictAlgorithms ?? false,
       },
       options,
     );

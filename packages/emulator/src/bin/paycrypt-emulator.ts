@@ -19,6 +19,8 @@ const USAGE = `Usage: paycrypt-emulator [options]
                       generated on first start); or set ${LMK_ENV}
   --account-id ID     12-digit account id (default ${DEFAULT_ACCOUNT_ID})
   --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})
+  --strict-algorithms refuse data-plane algorithms not confirmed against AWS (Visa dCVV,
+                      Amex CSC) with a ValidationException instead of computing candidates
   -h, --help          this text
 `;
 
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       'lmk-file': { type: 'string' },
       'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
       'max-body-bytes': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
+      'strict-algorithms': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) throw new Error('--max-body-bytes: expected an integer >= 1024');
   const dataDir = values['data-dir'];
   const lmk = await loadLmk({ lmkFile: values['lmk-file'], dataDir });
-  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir });
+  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'] });
   const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes });
   process.stdout.write(
     `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; account ${values['account-id']})\n`,

@@ -10,6 +10,8 @@ export interface EmulatorServices {
   /** epoch milliseconds; injectable for tests (key deletion windows) */
   readonly clock: () => number;
   readonly defaultAccountId: string;
+  /** refuse candidate data-plane algorithms not confirmed against AWS (EmulatorOptions.strictAlgorithms) */
+  readonly strictAlgorithms: boolean;
 }
 
 /** What a handler knows about the request it serves. */
