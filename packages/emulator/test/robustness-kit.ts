@@ -72,7 +72,13 @@ const edgeString = fc.oneof(
   fc.string({ unit: 'binary', minLength: 300, maxLength: 3000 }),
 );
 
-const memo = new Map<string, fc.Arbitrary<unknown>>();
+type Shapes = Readonly<Record<string, ModelShape>>;
+const memos = new WeakMap<Shapes, Map<string, fc.Arbitrary<unknown>>>();
+
+/** Known-good values for string shapes of that name (key identifiers of seeded keys …). */
+export function addPool(shapeName: string, values: string[]): void {
+  pools[shapeName] = [...(pools[shapeName] ?? []), ...values];
+}
 
 function stringArb(name: string, shape: Extract<ModelShape, { t: 'string' }>): fc.Arbitrary<unknown> {
   let good: fc.Arbitrary<string>;
@@ -83,11 +89,17 @@ function stringArb(name: string, shape: Extract<ModelShape, { t: 'string' }>): f
   return fc.oneof({ weight: 7, arbitrary: good }, { weight: 2, arbitrary: edgeString }, { weight: 1, arbitrary: wrongType });
 }
 
-export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
+/** Values shaped after `name` of a service's `shapes` table (default: the control plane's). */
+export function shapeArb(name: string, depth = 0, shapes: Shapes = CONTROL_PLANE_MODEL.shapes): fc.Arbitrary<unknown> {
+  let memo = memos.get(shapes);
+  if (memo === undefined) {
+    memo = new Map();
+    memos.set(shapes, memo);
+  }
   const key = `${name}@${depth}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
-  const shape = CONTROL_PLANE_MODEL.shapes[name];
+  const shape = shapes[name];
   if (shape === undefined) throw new Error(`no shape ${name}`);
   let arb: fc.Arbitrary<unknown>;
   if (depth > 6) arb = wrongType;
@@ -108,7 +120,7 @@ export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
         break;
       }
       case 'list': {
-        const item = shapeArb(shape.m, depth + 1);
+        const item = shapeArb(shape.m, depth + 1, shapes);
         const parts: fc.WeightedArbitrary<unknown>[] = [
           { weight: 6, arbitrary: fc.array(item, { maxLength: 4 }) },
           { weight: 1, arbitrary: fc.array(fc.oneof(item, fc.constant(null)), { maxLength: 3 }) },
@@ -120,7 +132,7 @@ export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
       }
       case 'map':
         arb = fc.oneof(
-          { weight: 5, arbitrary: fc.dictionary(fc.oneof(fc.stringMatching(/^[0-9A-Z]{2}$/), fc.string({ maxLength: 4 })), shapeArb(shape.v, depth + 1), { maxKeys: 3 }) },
+          { weight: 5, arbitrary: fc.dictionary(fc.oneof(fc.stringMatching(/^[0-9A-Z]{2}$/), fc.string({ maxLength: 4 })), shapeArb(shape.v, depth + 1, shapes), { maxKeys: 3 }) },
           { weight: 1, arbitrary: fc.constant(JSON.parse('{"__proto__":"AA","KP":null}') as unknown) },
           { weight: 1, arbitrary: wrongType },
         );
@@ -129,7 +141,7 @@ export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
         const members = Object.entries(shape.m);
         const required = new Set(shape.r ?? []);
         const member = ([m, s]: [string, string]): fc.Arbitrary<[string, unknown]> => {
-          const v = shapeArb(s, depth + 1);
+          const v = shapeArb(s, depth + 1, shapes);
           const present = required.has(m) ? 8 : 3;
           return fc.oneof({ weight: present, arbitrary: v }, { weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(null) }).map((x) => [m, x]);
         };
@@ -137,7 +149,7 @@ export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
         let body: fc.Arbitrary<Record<string, unknown>>;
         if (members.length === 0) body = fc.constant({});
         else if (shape.u === true) {
-          const one = fc.oneof(...members.map(([m, s]) => shapeArb(s, depth + 1).map((v) => ({ [m]: v }))));
+          const one = fc.oneof(...members.map(([m, s]) => shapeArb(s, depth + 1, shapes).map((v) => ({ [m]: v }))));
           body = fc.oneof({ weight: 6, arbitrary: one }, { weight: 1, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.tuple(one, one).map(([a, b]) => ({ ...a, ...b })) });
         } else body = fc.tuple(...members.map(member)).map(toObject);
         const extra = fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), { freq: 6, nil: undefined });
@@ -155,13 +167,13 @@ export function shapeArb(name: string, depth = 0): fc.Arbitrary<unknown> {
 const examples: Partial<Record<OperationName, Record<string, unknown>[]>> = {};
 
 /** The (path, shape) of every structure member reachable in `value`, set or not. */
-function memberPaths(shapeName: string, value: unknown, path: string[] = []): [string[], string][] {
-  const shape = CONTROL_PLANE_MODEL.shapes[shapeName];
+function memberPaths(shapeName: string, value: unknown, path: string[] = [], shapes: Shapes = CONTROL_PLANE_MODEL.shapes): [string[], string][] {
+  const shape = shapes[shapeName];
   if (shape?.t !== 'structure' || typeof value !== 'object' || value === null) return [];
   const out: [string[], string][] = [];
   for (const [m, s] of Object.entries(shape.m)) {
     out.push([[...path, m], s]);
-    out.push(...memberPaths(s, (value as Record<string, unknown>)[m], [...path, m]));
+    out.push(...memberPaths(s, (value as Record<string, unknown>)[m], [...path, m], shapes));
   }
   return out;
 }
@@ -178,12 +190,16 @@ function setAt(value: Record<string, unknown>, path: string[], v: unknown): Reco
 export function mutatedExample(op: OperationName): fc.Arbitrary<unknown> | undefined {
   const list = examples[op];
   if (list === undefined || list.length === 0) return undefined;
-  const shapeName = CONTROL_PLANE_MODEL.operations[op].input!;
+  return mutationsOf(list, CONTROL_PLANE_MODEL.operations[op].input!);
+}
+
+/** `list` (known-good inputs of shape `shapeName`) as is, or with one member replaced or removed. */
+export function mutationsOf(list: Record<string, unknown>[], shapeName: string, shapes: Shapes = CONTROL_PLANE_MODEL.shapes): fc.Arbitrary<unknown> {
   return fc.constantFrom(...list).chain((ex) => {
-    const paths = memberPaths(shapeName, ex);
+    const paths = memberPaths(shapeName, ex, [], shapes);
     return fc.oneof(
       { weight: 1, arbitrary: fc.constant(ex) },
-      { weight: 6, arbitrary: fc.constantFrom(...paths).chain(([path, s]) => fc.oneof(shapeArb(s), fc.constant(undefined)).map((v) => setAt(ex, path, v))) },
+      { weight: 6, arbitrary: fc.constantFrom(...paths).chain(([path, s]) => fc.oneof(shapeArb(s, 0, shapes), fc.constant(undefined)).map((v) => setAt(ex, path, v))) },
     );
   });
 }
