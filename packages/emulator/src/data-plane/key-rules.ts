@@ -44,6 +44,9 @@ export const KEY_RULES = {
   // data encryption
   DEK_ENCRYPT: { usages: ['TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY'], algorithms: SYM, modes: ENCRYPT },
   DEK_DECRYPT: { usages: ['TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY'], algorithms: SYM, modes: DECRYPT },
+  // ReEncryptData: a D0 key with NoRestrictions is refused ("KeyUsages not allowed", data-plane.md §1)
+  DEK_REENCRYPT_DECRYPT: { usages: ['TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY'], algorithms: SYM, modes: [['Decrypt', 'Unwrap'], ALL4] },
+  DEK_REENCRYPT_ENCRYPT: { usages: ['TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY'], algorithms: SYM, modes: [['Encrypt', 'Wrap'], ALL4] },
   RSA_ENCRYPT: { usages: ['TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION'], algorithms: ['RSA_2048', 'RSA_3072', 'RSA_4096'], modes: [['Encrypt', 'Wrap'], ALL4] },
   RSA_DECRYPT: { usages: ['TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION'], algorithms: ['RSA_2048', 'RSA_3072', 'RSA_4096'], modes: [['Decrypt', 'Unwrap'], ALL4] },
   EMV_ENCRYPT: { usages: ['TR31_E1_EMV_MKEY_CONFIDENTIALITY', 'TR31_E6_EMV_MKEY_OTHER'], algorithms: ['TDES_2KEY'], modes: DERIVE },
