@@ -1,0 +1,187 @@
+import { randomInt } from 'node:crypto';
+import {
+  AesCipher,
+  AesDukptBdkDeriver,
+  aesDukptKeyTypeFromAws,
+  type BlockCipher,
+  decipherIso4PinBlock,
+  decodePinBlock,
+  encipherIso4PinBlock,
+  encodePinBlock,
+  hexToBytes,
+  bytesToHex,
+  PrimitivesError,
+  TdesCipher,
+  TdesDukptBdk,
+  tdesDukptWorkingKey,
+} from '@paycrypt/primitives';
+import type { RequestContext } from '../core/context.js';
+import { validationError } from '../core/errors.js';
+import type { WrappedKey } from '../model/data-plane.types.generated.js';
+import { operationKey, prepared, type OperationKey } from './operation-key.js';
+import type { KeyRuleName } from './key-rules.js';
+
+/**
+ * What the three PIN operations share: the cipher a PIN block is encrypted under (a stored or
+ * dynamic PEK, or a DUKPT PIN key derived from a BDK and a KSN), and the ISO 9564 block codec
+ * around it. Clear PINs exist only as local strings between a decode and an encode/compare in a
+ * handler: nothing here puts a PIN, a key or a clear block into an error or a return value
+ * other than an encrypted block.
+ */
+
+/** AWS's text for a PIN block that does not decode (data-plane.md §1, user guide verify-pin-data). */
+export const PIN_BLOCK_INVALID = 'Pin block provided is invalid. Please check your input to ensure all field values are correct.';
+
+export type AwsPinFormat = 'ISO_FORMAT_0' | 'ISO_FORMAT_1' | 'ISO_FORMAT_3' | 'ISO_FORMAT_4';
+
+/** One table: AWS format name → primitives format, block length, cipher family, PAN use. */
+export const PIN_FORMATS: Readonly<Record<AwsPinFormat, { readonly iso: 'ISO_0' | 'ISO_1' | 'ISO_3' | 'ISO_4'; readonly bytes: 8 | 16; readonly family: 'TDES' | 'AES'; readonly usesPan: boolean }>> = {
+  ISO_FORMAT_0: { iso: 'ISO_0', bytes: 8, family: 'TDES', usesPan: true },
+  ISO_FORMAT_1: { iso: 'ISO_1', bytes: 8, family: 'TDES', usesPan: false },
+  ISO_FORMAT_3: { iso: 'ISO_3', bytes: 8, family: 'TDES', usesPan: true },
+  ISO_FORMAT_4: { iso: 'ISO_4', bytes: 16, family: 'AES', usesPan: true },
+};
+
+/**
+ * How the ISO 9564 format 4 PAN field is built.
+ * - `full`: ISO 9564-1:2017 (M = len(PAN) − 12 ‖ PAN), as the AWS Java sample builds the blocks it
+ *   sends to VerifyPinData (samples-for-payment-cryptography-service, PinTerminal_ISO_4_Format.java).
+ * - `legacy`: the 12 rightmost PAN digits excluding the check digit (M = 0), which the TranslatePinData
+ *   reference documents: "supports ISO PIN block 4 translation for PIN block built using legacy PAN
+ *   length. That is, PAN is the right most 12 digits excluding the check digits."
+ */
+export type Iso4PanRule = 'full' | 'legacy';
+
+/** A PIN-block cipher for one call, with the key it came from. */
+export interface PinCipher {
+  readonly key: OperationKey;
+  readonly cipher: BlockCipher;
+  readonly family: 'TDES' | 'AES';
+}
+
+function familyOf(algorithm: string): 'TDES' | 'AES' {
+  return algorithm.startsWith('AES') ? 'AES' : 'TDES';
+}
+
+function cipherFor(family: 'TDES' | 'AES', clear: Uint8Array): BlockCipher {
+  return family === 'AES' ? new AesCipher(clear) : new TdesCipher(clear);
+}
+
+/** A PEK (stored, or dynamic under `wrapped`) as a PIN-block cipher. */
+export async function pekCipher(ctx: RequestContext, identifier: string, rule: KeyRuleName, wrapped: WrappedKey | undefined, member: string): Promise<PinCipher> {
+  const key = await operationKey(ctx, identifier, rule, wrapped, member);
+  const family = familyOf(key.keyAlgorithm);
+  const cipher = prepared(ctx, key, `pin:pek:${family}`, (clear) => cipherFor(family, clear));
+  return { key, cipher, family };
+}
+
+export interface PinDukptInput {
+  KeySerialNumber: string;
+  /** the working key's type (default: TDES_2KEY for a TDES BDK, the BDK's own type for an AES BDK) */
+  DerivationType?: string | undefined;
+}
+
+/**
+ * The DUKPT PIN key for a KSN under a BDK (stored, or dynamic under `wrapped`): TDES DUKPT
+ * (X9.24-1:2009) PIN variant of the transaction key; AES DUKPT (X9.24-3:2017) working key of usage
+ * PIN_ENCRYPTION (0x1000) of the requested type. The BDK's preparation (TDES: both key schedules;
+ * AES: an LRU of per-terminal derivers) is cached per stored key.
+ *
+ * NOTE: `DukptKeyVariant` does not change a PIN key (X9.24 has one PIN key per KSN); it is accepted
+ * and ignored here.
+ */
+export async function dukptPinCipher(ctx: RequestContext, identifier: string, dukpt: PinDukptInput, wrapped: WrappedKey | undefined, member: string): Promise<PinCipher> {
+  const key = await operationKey(ctx, identifier, 'BDK', wrapped, member);
+  const bdkFamily = familyOf(key.keyAlgorithm);
+  if (bdkFamily === 'TDES') {
+    const type = dukpt.DerivationType ?? 'TDES_2KEY';
+    if (type !== 'TDES_2KEY') throw validationError(`${member}: DUKPT derivation type ${type} needs an AES BDK; ${key.arn} is ${key.keyAlgorithm}`);
+    const bdk = prepared(ctx, key, 'pin:dukpt:tdes-bdk', (clear) => new TdesDukptBdk(clear));
+    const wk = tdesDukptWorkingKey(bdk, dukpt.KeySerialNumber, 'PIN');
+    try {
+      return { key, cipher: new TdesCipher(wk), family: 'TDES' };
+    } finally {
+      wk.fill(0);
+    }
+  }
+  const type = dukpt.DerivationType ?? key.keyAlgorithm;
+  const keyType = aesDukptKeyTypeFromAws(type);
+  const deriver = prepared(ctx, key, 'pin:dukpt:aes-bdk', (clear) => new AesDukptBdkDeriver(clear));
+  const wk = deriver.workingKey(dukpt.KeySerialNumber, { usage: 'PIN_ENCRYPTION', keyType });
+  try {
+    const family = type.startsWith('AES') ? 'AES' : 'TDES';
+    return { key, cipher: cipherFor(family, wk), family };
+  } finally {
+    wk.fill(0);
+    if (key.record === undefined) deriver.dispose();
+  }
+}
+
+/** The PAN the format needs, or a ValidationException naming the member. */
+export function panFor(format: AwsPinFormat, pan: string | undefined, member = 'PrimaryAccountNumber'): string | undefined {
+  if (!PIN_FORMATS[format].usesPan) return undefined;
+  if (pan === undefined) throw validationError(`${member} is required for PIN block format ${format}`);
+  return pan;
+}
+
+function iso4Pan(pan: string, rule: Iso4PanRule): string {
+  return rule === 'full' ? pan : pan.slice(0, -1).slice(-12).padStart(12, '0');
+}
+
+function checkFamily(pc: PinCipher, format: AwsPinFormat, member: string): void {
+  const want = PIN_FORMATS[format].family;
+  if (pc.family !== want) {
+    throw validationError(
+      want === 'AES'
+        ? `${member}: PIN block format ${format} needs an AES key; ${pc.key.arn} is a TDES key`
+        : `${member}: PIN block format ${format} needs a TDES key; ${pc.key.arn} is an AES key (AES keys use ISO_FORMAT_4)`,
+    );
+  }
+}
+
+/**
+ * The PIN of an encrypted block. Anything that does not decode (length, format, PAN, key) is
+ * the one ValidationException with AWS's text; which check failed is never said.
+ */
+export function decryptPin(pc: PinCipher, format: AwsPinFormat, blockHex: string, pan: string | undefined, rule: Iso4PanRule, member: string): string {
+  checkFamily(pc, format, member);
+  const facts = PIN_FORMATS[format];
+  if (blockHex.length !== facts.bytes * 2) throw validationError(PIN_BLOCK_INVALID);
+  const block = hexToBytes(blockHex);
+  try {
+    if (facts.iso === 'ISO_4') return decipherIso4PinBlock(pc.cipher as AesCipher, block, iso4Pan(pan!, rule));
+    pc.cipher.decryptBlockInto(block, 0, block, 0);
+    return decodePinBlock(facts.iso, block, pan);
+  } catch (e) {
+    if (e instanceof PrimitivesError) throw validationError(PIN_BLOCK_INVALID);
+    throw e;
+  } finally {
+    block.fill(0);
+  }
+}
+
+/** The PIN encrypted in `format` (random fill from the CSPRNG for ISO 1, 3 and 4), upper-case hex. */
+export function encryptPin(pc: PinCipher, format: AwsPinFormat, pin: string, pan: string | undefined, rule: Iso4PanRule, member: string): string {
+  checkFamily(pc, format, member);
+  const facts = PIN_FORMATS[format];
+  if (facts.iso === 'ISO_4') return bytesToHex(encipherIso4PinBlock(pc.cipher as AesCipher, pin, iso4Pan(pan!, rule)));
+  const block = encodePinBlock(facts.iso, pin, pan);
+  try {
+    pc.cipher.encryptBlockInto(block, 0, block, 0);
+    return bytesToHex(block);
+  } finally {
+    block.fill(0);
+  }
+}
+
+/** A random PIN of `length` decimal digits from the CSPRNG. */
+export function randomPin(length: number): string {
+  let pin = '';
+  for (let i = 0; i < length; i++) pin += String(randomInt(10));
+  return pin;
+}
+
+/** TDES PVK (V1/V2) cipher, cached per stored key. */
+export function pvkCipher(ctx: RequestContext, key: OperationKey): TdesCipher {
+  return prepared(ctx, key, 'pin:pvk:tdes', (clear) => new TdesCipher(clear));
+}
