@@ -208,3 +208,21 @@ export {
   type EmvPinChangeInput,
   type PinChangeScript,
 } from './emv/pin-change.js';
+export { pkcs7Pad, pkcs7Unpad, PKCS7_PADDING_FAILED_MESSAGE } from './cipher/pkcs7-padding.js';
+export {
+  AS2805_KEY_VARIANTS,
+  AS2805_KEK_VALIDATION_VARIANTS,
+  as2805VariantMask,
+  as2805VariantKek,
+  as2805EncryptUnderVariant,
+  as2805DecryptUnderVariant,
+  as2805WrapKey,
+  as2805UnwrapKey,
+  as2805InvertRandomKey,
+  as2805KekValidationRequest,
+  as2805KekValidationResponse,
+  type As2805KeyVariantName,
+  type As2805KekValidationMaskName,
+  type As2805KekValidation,
+  type As2805VariantFacts,
+} from './as2805/key-variants.js';
