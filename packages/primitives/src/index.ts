@@ -208,6 +208,7 @@ export {
   type EmvPinChangeInput,
   type PinChangeScript,
 } from './emv/pin-change.js';
+export { pkcs7Pad, pkcs7Unpad, PKCS7_PADDING_FAILED_MESSAGE } from './cipher/pkcs7-padding.js';
 export {
   AS2805_KEY_VARIANTS,
   AS2805_KEK_VALIDATION_VARIANTS,
