@@ -41,3 +41,4 @@ export { openTr34KeyBlock, type OpenTr34Options, type OpenedTr34 } from './tr34/
 export { inspectTr34KeyBlock, type Tr34TokenInfo } from './tr34/token.js';
 export { CONTENT_ENCRYPTION, type ContentEncryption } from './tr34/content-encryption.js';
 export { OAEP_SHA256_ALGORITHM_IDENTIFIER, type Tr34Layout } from './tr34/envelope.js';
+export { decodeRsaesPkcs1v15 } from './cryptogram/rsa-pkcs1.js';
