@@ -9,6 +9,9 @@ import { MODE_NAMES, modesText, type ModeName } from '../../keys/key-attributes.
 import { createImportedKey, type ImportedKeyAttributes } from './imported-key.js';
 import { keyView } from '../../keys/key-view.js';
 import { checkX509Validity, eccKeyAlgorithm, parseX509, x509ToAwsBase64 } from '../../exchange/x509.js';
+import { resolveCaRecord } from '../../exchange/ca-record.js';
+
+export { resolveCaRecord } from '../../exchange/ca-record.js';
 
 /**
  * ImportKey with RootCertificatePublicKey / TrustedCertificatePublicKey (aws-api.md §10.6,
@@ -191,21 +194,6 @@ function importedIntermediates(ctx: RequestContext, root: KeyRecord & { certific
 export async function resolveCaCertificate(ctx: RequestContext, identifier: string): Promise<ImportedCa> {
   const withCertificate = await resolveCaRecord(ctx, identifier);
   return { record: withCertificate, certificate: parsedCertificate(withCertificate), intermediates: importedIntermediates(ctx, withCertificate) };
-}
-
-/**
- * The record checks of `CertificateAuthorityPublicKeyIdentifier` (any key type: the ECDH flow
- * reads ECC CAs with node:crypto): an imported S0 certificate, usable.
- */
-export async function resolveCaRecord(ctx: RequestContext, identifier: string): Promise<KeyRecord & { certificate: string }> {
-  const record = await resolveKey(ctx, identifier);
-  if (record.keyClass !== 'PUBLIC_KEY' || record.certificate === undefined || record.keyUsage !== SIGNATURE_USAGE) {
-    throw validationError(
-      `CertificateAuthorityPublicKeyIdentifier ${record.keyArn} is not an imported ${SIGNATURE_USAGE} certificate (KeyClass ${record.keyClass}, KeyUsage ${record.keyUsage})`,
-    );
-  }
-  requireUsable(record);
-  return record as KeyRecord & { certificate: string };
 }
 
 /**

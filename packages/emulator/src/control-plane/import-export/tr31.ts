@@ -1,9 +1,9 @@
 import type { ExportTr31KeyBlock, ImportKeyInput, ImportKeyOutput, ImportTr31KeyBlock, KeyBlockHeaders, WrappedKey } from '@aws-sdk/client-payment-cryptography';
-import { TR31_VERSIONS, awsKeyAttributesFromTr31, parseTr31, prepareKbpk, unwrapTr31, wrapTr31, type PreparedKbpk, type Tr31Header, type Tr31Version } from '@paycrypt/keyblock';
+import { awsKeyAttributesFromTr31, type Tr31Header } from '@paycrypt/keyblock';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { KEY_ALGORITHMS } from '../../keys/key-algorithms.js';
-import { keyMaterial, requireUsable, resolveKey } from '../../keys/key-access.js';
+import { requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
 import { checkCreateKeyAttributes } from '../../keys/key-attributes.js';
 import { keyView } from '../../keys/key-view.js';
@@ -12,6 +12,9 @@ import { checkTags } from '../tags.js';
 import { createImportedKey } from './imported-key.js';
 import { requireWrappingStrength } from '../../exchange/strength.js';
 import { exportTr31Header } from './tr31-headers.js';
+import { kekProtector, outgoingTr31Version, tr31VersionFor, unwrapTr31Under, wrapTr31Under, type Tr31Protector } from '../../exchange/tr31.js';
+
+export type { Tr31Protector } from '../../exchange/tr31.js';
 import type { ExportPayload } from './types.js';
 
 /**
@@ -44,36 +47,6 @@ async function resolveWrappingKey(ctx: RequestContext, identifier: string, mode:
 }
 
 /**
- * What protects a TR-31 block: the wrapping key of `Tr31KeyBlock` (a KEK record) or the KBPK
- * derived by ECDH (`DiffieHellmanTr31KeyBlock`, ecdh.ts).
- */
-export interface Tr31Protector {
-  /** AWS KeyAlgorithm of the KBPK: its family picks the block versions */
-  readonly keyAlgorithm: string;
-  readonly family: 'TDES' | 'AES';
-  /** how messages name the KBPK (a key ARN, or a description) */
-  readonly name: string;
-  /** AWS KeyAlgorithms that must each be at least as strong as the protected key (strength.ts) */
-  readonly strengthOf: readonly string[];
-  /** a fresh copy of the clear KBPK; the TR-31 code wipes it once prepared */
-  readonly clearKey: () => Uint8Array;
-}
-
-function kekProtector(ctx: RequestContext, kek: KeyRecord, family: 'TDES' | 'AES'): Tr31Protector {
-  return { keyAlgorithm: kek.keyAlgorithm, family, name: kek.keyArn, strengthOf: [kek.keyAlgorithm], clearKey: () => keyMaterial(ctx, kek) };
-}
-
-/** The clear KBPK prepared for one version; the caller destroys it (wipes its copy). */
-function preparedKbpk(w: Tr31Protector, version: Tr31Version): PreparedKbpk {
-  const clear = w.clearKey();
-  try {
-    return prepareKbpk(clear, version);
-  } finally {
-    clear.fill(0);
-  }
-}
-
-/**
  * ImportKey with `Tr31KeyBlock`: the attributes come from the header (usage, algorithm with the
  * key length, mode of use), exportability from its exportability byte (E or S → exportable,
  * N → not); Enabled, KeyCheckValueAlgorithm and Tags from the input; KeyOrigin EXTERNAL.
@@ -87,24 +60,11 @@ export async function importTr31(ctx: RequestContext, input: ImportKeyInput, m: 
 
 /** The import of one TR-31 block under a KBPK (importTr31, and ECDH in ecdh.ts). */
 export async function importTr31Block(ctx: RequestContext, input: ImportKeyInput, block: string, w: Tr31Protector): Promise<ImportKeyOutput> {
-  // NOTE: the block is read strictly (X9.143: upper-case hex, 0004 extended lengths, registered
-  // header values); the model pattern [0-9a-zA-Z]+ lets lower-case blocks through to here.
-  const { version } = parseTr31(block);
-  const needs = TR31_VERSIONS[version].kbpkFamily; // A, B, C under TDES; D (and ISO 20038 E) under AES
-  if (needs !== w.family) {
-    throw validationError(`A version ${version} key block needs a ${needs} wrapping key; ${w.name} is ${w.keyAlgorithm}`);
-  }
+  const version = tr31VersionFor(w, block); // A, B, C under TDES; D (and ISO 20038 E) under AES
   const tags = checkTags(input.Tags);
   const replication = checkReplicationRegions(ctx, (input as { ReplicationRegions?: string[] }).ReplicationRegions);
 
-  const kbpk = preparedKbpk(w, version);
-  let header: Tr31Header;
-  let key: Uint8Array;
-  try {
-    ({ header, key } = unwrapTr31(kbpk, block));
-  } finally {
-    kbpk.destroy();
-  }
+  const { header, key }: { header: Tr31Header; key: Uint8Array } = unwrapTr31Under(w, block, version);
   try {
     const attrs = awsKeyAttributesFromTr31(header, key.length);
     // NOTE: an imported key must fit the attribute combinations CreateKey accepts (§10.7).
@@ -139,12 +99,6 @@ export async function exportTr31(ctx: RequestContext, p: ExportPayload, m: Expor
 /** The TR-31 block of an exported key under a KBPK (exportTr31, and ECDH in ecdh.ts). */
 export function wrapTr31Block(p: ExportPayload, headers: KeyBlockHeaders | undefined, w: Tr31Protector): string {
   for (const a of w.strengthOf) requireWrappingStrength(a, p.keyAlgorithm);
-  const version: Tr31Version = w.family === 'TDES' ? 'B' : 'D';
-  const header = exportTr31Header(p, headers, version);
-  const kbpk = preparedKbpk(w, version);
-  try {
-    return wrapTr31(kbpk, header, p.key);
-  } finally {
-    kbpk.destroy();
-  }
+  const header = exportTr31Header(p, headers, outgoingTr31Version(w));
+  return wrapTr31Under(w, header, p.key);
 }
