@@ -73,7 +73,7 @@ export function nodeCmac(keyHex: string, msgHex: string, aes: boolean): string {
   msg.copy(last, 0, (n - 1) * bs);
   if (!complete) last[msg.length - (n - 1) * bs] = 0x80;
   for (let i = 0; i < bs; i++) last[i] = last[i]! ^ (complete ? k1 : k2)[i]!;
-  let x = Buffer.alloc(bs);
+  let x: Buffer = Buffer.alloc(bs);
   for (let b = 0; b < n; b++) {
     const blk = b < n - 1 ? msg.subarray(b * bs, b * bs + bs) : last;
     for (let i = 0; i < bs; i++) x[i] = x[i]! ^ blk[i]!;
