@@ -6,12 +6,15 @@ import { normaliseModes, type FullModesOfUse } from '../keys/key-attributes.js';
 import { KEY_ALGORITHMS } from '../keys/key-algorithms.js';
 import { kcvAlgorithmFor } from '../keys/key-factory.js';
 import { symmetricKcv } from '../keys/key-material.js';
+import type { EcdhDerivationAttributes } from '../model/data-plane.types.generated.js';
 import type { KeyRecord } from '../state/records.js';
+import { ecdhDerivedKey } from './ecdh-key.js';
 import { KEY_RULES, keyRuleProblem, type KeyRuleName } from './key-rules.js';
 
 /**
  * The key a data-plane operation works with: a stored key (by ARN, alias or alias ARN), or a
- * dynamic key — a TR-31 block unwrapped under the named KEK for one call and never stored
+ * dynamic key — a TR-31 block unwrapped under the named KEK, or a key derived by ECDH with the
+ * named K3 key pair (`DiffieHellmanSymmetricKey`, ecdh-key.ts), for one call and never stored
  * (`WrappedKey` members). Either way the key is checked against its KEY_RULES entry (usage,
  * algorithm, modes of use) and must be usable (CREATE_COMPLETE, enabled).
  *
@@ -36,7 +39,7 @@ export interface OperationKey {
 
 /** The data-plane `WrappedKey` shape (dynamic key). */
 export interface DataPlaneWrappedKey {
-  WrappedKeyMaterial?: { Tr31KeyBlock?: string; DiffieHellmanSymmetricKey?: unknown };
+  WrappedKeyMaterial?: { Tr31KeyBlock?: string; DiffieHellmanSymmetricKey?: EcdhDerivationAttributes };
   KeyCheckValueAlgorithm?: string;
 }
 
@@ -68,10 +71,12 @@ export async function storedKey(ctx: RequestContext, identifier: string, rule: K
  */
 export async function wrappedKey(ctx: RequestContext, kekIdentifier: string, wrapped: DataPlaneWrappedKey, rule: KeyRuleName, member = 'WrappedKey'): Promise<OperationKey> {
   const material = wrapped.WrappedKeyMaterial ?? {};
-  if (material.Tr31KeyBlock === undefined) {
-    // NOTE: DiffieHellmanSymmetricKey (ECDH-derived dynamic keys) is not emulated yet
-    throw validationError(`${member}: only Tr31KeyBlock wrapped key material is supported by this emulator`);
+  if (material.DiffieHellmanSymmetricKey !== undefined) {
+    // an ECDH-derived key (ecdh-key.ts): kekIdentifier names the K3 key pair
+    const d = await ecdhDerivedKey(ctx, kekIdentifier, material.DiffieHellmanSymmetricKey, wrapped.KeyCheckValueAlgorithm, 'KeyIdentifier', (view) => checkRule(rule, view, 'derived key', member));
+    return { arn: d.arn, kcv: d.kcv, keyUsage: d.keyUsage, keyAlgorithm: d.keyAlgorithm, modes: d.modes, record: undefined, clear: d.clear };
   }
+  if (material.Tr31KeyBlock === undefined) throw validationError(`${member}: WrappedKeyMaterial must set Tr31KeyBlock or DiffieHellmanSymmetricKey`);
   const kek = await storedKey(ctx, kekIdentifier, 'KEK_UNWRAP', 'KeyIdentifier');
   const block = material.Tr31KeyBlock;
   const { version } = parseTr31(block);
