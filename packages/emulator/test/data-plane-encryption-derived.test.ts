@@ -39,8 +39,8 @@ const tdesEcb = (key: Buffer, data: Buffer): Buffer => buf(nodeCrypt(false, 'des
 /** X9.24-1:2009 data key from a transaction key: XOR the variant byte in both halves, then each half TDES-encrypted under the result. */
 function tdesDataKey(txn: Buffer, maskByte: number): Buffer {
   const v = Buffer.from(txn);
-  v[maskByte] ^= 0xff;
-  v[8 + maskByte] ^= 0xff;
+  v[maskByte] = v[maskByte]! ^ 0xff;
+  v[8 + maskByte] = v[8 + maskByte]! ^ 0xff;
   return Buffer.concat([tdesEcb(v, v.subarray(0, 8)), tdesEcb(v, v.subarray(8, 16))]);
 }
 
