@@ -72,6 +72,12 @@ function tdes(ctx: RequestContext, key: OperationKey): TdesCipher {
   return prepared(ctx, key, 'tdes', (clear) => new TdesCipher(clear));
 }
 
+/** The candidate CSC layout is defined for 15-digit PANs starting 34 or 37 only. */
+function amexPan(pan: string, member: string): string {
+  if (!/^3[47][0-9]{13}$/.test(pan)) throw validationError(`${member} needs a 15-digit American Express PrimaryAccountNumber starting 34 or 37`);
+  return pan;
+}
+
 /** AWS sends 2–4 hex ATC digits; left-padded to 2 bytes (assumption, data-plane.md §4 note 1). */
 function atcBytes(atc: string): Uint8Array {
   return hexToBytes(atc.padStart(4, '0'), { field: 'ApplicationTransactionCounter' });
@@ -128,14 +134,14 @@ const SPECS: { readonly [M in Member]?: MemberSpec<M> } = {
     lengths: ALL_LENGTHS,
     candidate: true,
     // the expiry is YYMM for Amex (AWS: "Always use expiration date as YYMM"); used verbatim
-    compute: (ctx, key, pan, a, n) => generateAmexCsc(tdes(ctx, key), 1, { pan, expiry: a.CardExpiryDate }, n as AmexCscLength),
+    compute: (ctx, key, pan, a, n) => generateAmexCsc(tdes(ctx, key), 1, { pan: amexPan(pan, 'AmexCardSecurityCodeVersion1'), expiry: a.CardExpiryDate }, n as AmexCscLength),
   },
   AmexCardSecurityCodeVersion2: {
     generateRule: 'CSC_GENERATE',
     verifyRule: 'CSC_VERIFY',
     lengths: ALL_LENGTHS,
     candidate: true,
-    compute: (ctx, key, pan, a, n) => generateAmexCsc(tdes(ctx, key), 2, { pan, expiry: a.CardExpiryDate, serviceCode: a.ServiceCode }, n as AmexCscLength),
+    compute: (ctx, key, pan, a, n) => generateAmexCsc(tdes(ctx, key), 2, { pan: amexPan(pan, 'AmexCardSecurityCodeVersion2'), expiry: a.CardExpiryDate, serviceCode: a.ServiceCode }, n as AmexCscLength),
   },
 };
 
