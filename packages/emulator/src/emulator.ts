@@ -37,6 +37,14 @@ export interface EmulatorOptions {
    * (Visa dCVV, Amex CSC v1/v2) with a ValidationException instead of computing them (default false)
    */
   strictAlgorithms?: boolean;
+  /** where operational lines go (failed writes, quarantined files); default: stderr */
+  log?: (line: string) => void;
+  /** wrap the data-dir store (tests: fault injection) */
+  wrapStore?: (store: Store) => Store;
+}
+
+function defaultLog(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 export interface CallOptions {
@@ -104,6 +112,7 @@ export class Emulator {
         clock: options.clock ?? Date.now,
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
         strictAlgorithms: options.strictAlgorithms ?? false,
+        log: options.log ?? defaultLog,
       },
       options,
     );
@@ -113,7 +122,8 @@ export class Emulator {
   static async open(options: EmulatorOptions = {}): Promise<Emulator> {
     if (options.dataDir === undefined) return Emulator.inMemory(options);
     if (options.lmk === undefined) throw new TypeError('"lmk" is required with "dataDir" (see vault/lmk.ts)');
-    const store: Store = await DirStore.open(options.dataDir, lmkCheckValue(options.lmk));
+    const dirStore: Store = await DirStore.open(options.dataDir, lmkCheckValue(options.lmk));
+    const store = options.wrapStore === undefined ? dirStore : options.wrapStore(dirStore);
     const states = new StateStore();
     await store.load(states);
     return new Emulator(
@@ -124,6 +134,7 @@ export class Emulator {
         clock: options.clock ?? Date.now,
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
         strictAlgorithms: options.strictAlgorithms ?? false,
+        log: options.log ?? defaultLog,
       },
       options,
     );

@@ -3,6 +3,7 @@ import { conflictError, notFoundError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
 import { requireNotPendingDeletion, resolveKey } from '../keys/key-access.js';
 import type { AliasRecord } from '../state/records.js';
+import { aliasChange, commit } from '../state/commit.js';
 import { aliasView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
 
@@ -38,8 +39,7 @@ export const aliasOperations: PartialOperationTable<AliasOps> = {
     const name = input.AliasName!;
     if (ctx.state.aliases.has(name)) throw conflictError(`Alias ${name} already exists`);
     const alias = makeAlias(name, await targetArn(ctx, input.KeyArn));
-    await ctx.services.store.saveAlias(ctx.state, alias);
-    ctx.state.aliases.set(name, alias);
+    await commit(ctx, [aliasChange(ctx, ctx.state, undefined, alias)]);
     return { Alias: aliasView(alias) };
   }),
 
@@ -48,15 +48,13 @@ export const aliasOperations: PartialOperationTable<AliasOps> = {
   UpdateAlias: handler<'UpdateAlias'>(async (input, ctx) => {
     const old = getAlias(ctx, input.AliasName!);
     const alias = makeAlias(old.aliasName, await targetArn(ctx, input.KeyArn));
-    await ctx.services.store.saveAlias(ctx.state, alias);
-    ctx.state.aliases.set(alias.aliasName, alias);
+    await commit(ctx, [aliasChange(ctx, ctx.state, old, alias)]);
     return { Alias: aliasView(alias) };
   }),
 
   DeleteAlias: handler<'DeleteAlias'>(async (input, ctx) => {
     const alias = getAlias(ctx, input.AliasName!);
-    await ctx.services.store.deleteAlias(ctx.state, alias.aliasName);
-    ctx.state.aliases.delete(alias.aliasName);
+    await commit(ctx, [aliasChange(ctx, ctx.state, alias, undefined)]);
     return {};
   }),
 

@@ -6,7 +6,7 @@ import { checkCreateKeyAttributes } from '../keys/key-attributes.js';
 import { createKeyRecord } from '../keys/key-factory.js';
 import { keySummaryView, keyView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
-import { checkReplicationRegions, replicateNewKey } from './replication.js';
+import { checkReplicationRegions, newPrimary } from './replication.js';
 import { checkTags } from './tags.js';
 
 /** CreateKey, GetKey, ListKeys. */
@@ -38,9 +38,9 @@ export const keyOperations: PartialOperationTable<'CreateKey' | 'GetKey' | 'List
       deriveKeyUsage: input.DeriveKeyUsage,
       tags,
       material,
+      withRecord: newPrimary(ctx, replication),
     });
     material.kind === 'symmetric' ? material.key.fill(0) : material.privateKeyPkcs8.fill(0);
-    await replicateNewKey(ctx, rec, replication);
     return { Key: keyView(rec) };
   }),
 

@@ -1,8 +1,9 @@
 import { conflictError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotDeleted, requireNotPendingDeletion, resolveKey, saveKey } from '../keys/key-access.js';
+import { requireNotDeleted, requireNotPendingDeletion, resolveKey } from '../keys/key-access.js';
+import { cloneKey } from '../state/commit.js';
 import { keyView } from '../keys/key-view.js';
-import { requireNotReplica, syncReplicas } from './replication.js';
+import { commitWithReplicas, requireNotReplica } from './replication.js';
 
 /**
  * Key lifecycle (aws-api.md §10.1):
@@ -23,14 +24,13 @@ export const lifecycleOperations: PartialOperationTable<'DeleteKey' | 'RestoreKe
     requireNotPendingDeletion(key);
     requireNotReplica(key);
     const days = input.DeleteKeyInDays ?? DEFAULT_DELETE_KEY_IN_DAYS;
-    key.state = 'DELETE_PENDING';
-    key.enabled = false;
-    key.usageStopAt = ctx.now;
-    delete key.usageStartAt;
-    key.deletePendingAt = ctx.now + days * DAY_MS;
-    await saveKey(ctx, ctx.state, key);
-    await syncReplicas(ctx, key);
-    return { Key: keyView(key) };
+    const next = cloneKey(key);
+    next.state = 'DELETE_PENDING';
+    next.enabled = false;
+    next.usageStopAt = ctx.now;
+    delete next.usageStartAt;
+    next.deletePendingAt = ctx.now + days * DAY_MS;
+    return { Key: keyView(await commitWithReplicas(ctx, key, next)) };
   }),
 
   RestoreKey: handler<'RestoreKey'>(async (input, ctx) => {
@@ -38,11 +38,10 @@ export const lifecycleOperations: PartialOperationTable<'DeleteKey' | 'RestoreKe
     requireNotDeleted(key);
     requireNotReplica(key);
     if (key.state !== 'DELETE_PENDING') throw conflictError(`Key ${key.keyArn} is not pending deletion (state ${key.state})`);
-    key.state = 'CREATE_COMPLETE';
-    delete key.deletePendingAt;
-    await saveKey(ctx, ctx.state, key);
-    await syncReplicas(ctx, key);
-    return { Key: keyView(key) };
+    const next = cloneKey(key);
+    next.state = 'CREATE_COMPLETE';
+    delete next.deletePendingAt;
+    return { Key: keyView(await commitWithReplicas(ctx, key, next)) };
   }),
 
   StartKeyUsage: handler<'StartKeyUsage'>(async (input, ctx) => {
@@ -50,27 +49,23 @@ export const lifecycleOperations: PartialOperationTable<'DeleteKey' | 'RestoreKe
     requireNotPendingDeletion(key);
     requireNotReplica(key);
     // NOTE: starting an enabled key keeps its UsageStartTimestamp.
-    if (!key.enabled) {
-      key.enabled = true;
-      key.usageStartAt = ctx.now;
-      delete key.usageStopAt;
-      await saveKey(ctx, ctx.state, key);
-      await syncReplicas(ctx, key);
-    }
-    return { Key: keyView(key) };
+    if (key.enabled) return { Key: keyView(key) };
+    const next = cloneKey(key);
+    next.enabled = true;
+    next.usageStartAt = ctx.now;
+    delete next.usageStopAt;
+    return { Key: keyView(await commitWithReplicas(ctx, key, next)) };
   }),
 
   StopKeyUsage: handler<'StopKeyUsage'>(async (input, ctx) => {
     const key = await resolveKey(ctx, input.KeyIdentifier!);
     requireNotPendingDeletion(key);
     requireNotReplica(key);
-    if (key.enabled) {
-      key.enabled = false;
-      key.usageStopAt = ctx.now;
-      delete key.usageStartAt;
-      await saveKey(ctx, ctx.state, key);
-      await syncReplicas(ctx, key);
-    }
-    return { Key: keyView(key) };
+    if (!key.enabled) return { Key: keyView(key) };
+    const next = cloneKey(key);
+    next.enabled = false;
+    next.usageStopAt = ctx.now;
+    delete next.usageStartAt;
+    return { Key: keyView(await commitWithReplicas(ctx, key, next)) };
   }),
 };

@@ -1,7 +1,8 @@
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveKey, saveKey } from '../keys/key-access.js';
+import { requireNotPendingDeletion, resolveKey } from '../keys/key-access.js';
+import { cloneKey, commit, keyChange, settingsChange, type Change } from '../state/commit.js';
 import type { KeyRecord } from '../state/records.js';
 import { keyView } from '../keys/key-view.js';
 
@@ -43,7 +44,9 @@ function replicaOf(ctx: RequestContext, primary: KeyRecord, region: string): Key
   return { ...copy, keyArn: state.keyArn(primary.keyId), multiRegionKeyType: 'REPLICA', primaryRegion: ctx.region };
 }
 
-async function writeReplicas(ctx: RequestContext, primary: KeyRecord, regions: readonly string[]): Promise<void> {
+/** The changes that copy `primary` (its next version) to its replicas in `regions`. */
+export function replicaChanges(ctx: RequestContext, primary: KeyRecord, regions: readonly string[] = primary.replicationRegions ?? []): Change[] {
+  const out: Change[] = [];
   for (const region of regions) {
     const state = ctx.services.states.get(ctx.accountId, region);
     const existing = state.keys.get(primary.keyId);
@@ -53,26 +56,48 @@ async function writeReplicas(ctx: RequestContext, primary: KeyRecord, regions: r
       if (existing.tags !== undefined) replica.tags = existing.tags;
       if (existing.policy !== undefined) replica.policy = existing.policy;
     }
-    await ctx.services.store.saveKey(state, replica);
-    state.keys.set(primary.keyId, replica);
+    out.push(keyChange(ctx, state, existing, replica));
   }
+  return out;
 }
 
-export async function replicateNewKey(ctx: RequestContext, key: KeyRecord, plan: ReplicationPlan | undefined): Promise<void> {
-  if (plan === undefined || plan.regions.length === 0) return;
-  key.multiRegionKeyType = 'PRIMARY';
-  key.primaryRegion = ctx.region;
-  key.replicationRegions = plan.regions;
-  key.usingDefaultReplicationRegions = plan.usingDefault;
-  await saveKey(ctx, ctx.state, key);
-  await writeReplicas(ctx, key, plan.regions);
+/**
+ * Make `key` a primary replicated to `plan.regions`: the primary and every replica are written
+ * before any of them changes in memory. Answers the new primary record; `key` itself is updated
+ * too once everything is stored (callers that keep it, e.g. import-export/tr31.ts, see the result).
+ */
+export async function replicateNewKey(ctx: RequestContext, key: KeyRecord, plan: ReplicationPlan | undefined): Promise<KeyRecord> {
+  if (plan === undefined || plan.regions.length === 0) return key;
+  const next = cloneKey(key);
+  next.multiRegionKeyType = 'PRIMARY';
+  next.primaryRegion = ctx.region;
+  next.replicationRegions = [...plan.regions];
+  next.usingDefaultReplicationRegions = plan.usingDefault;
+  await commit(ctx, [keyChange(ctx, ctx.state, key, next), ...replicaChanges(ctx, next, plan.regions)]);
+  Object.assign(key, cloneKey(next));
+  return next;
 }
 
-/** After a lifecycle change of a primary key: copy it to the replicas. */
-export async function syncReplicas(ctx: RequestContext, primary: KeyRecord): Promise<void> {
-  if (primary.multiRegionKeyType === 'PRIMARY' && primary.replicationRegions !== undefined) {
-    await writeReplicas(ctx, primary, primary.replicationRegions);
-  }
+/**
+ * CreateKey: make the new record `rec` a primary replicated per `plan` (before it is stored) and
+ * answer the replica writes, committed with it (key-factory.ts `withRecord`).
+ */
+export function newPrimary(ctx: RequestContext, plan: ReplicationPlan | undefined): ((rec: KeyRecord) => Change[]) | undefined {
+  if (plan === undefined || plan.regions.length === 0) return undefined;
+  return (rec) => {
+    rec.multiRegionKeyType = 'PRIMARY';
+    rec.primaryRegion = ctx.region;
+    rec.replicationRegions = [...plan.regions];
+    rec.usingDefaultReplicationRegions = plan.usingDefault;
+    return replicaChanges(ctx, rec, plan.regions);
+  };
+}
+
+/** A lifecycle change of `key` (its next version `next`), copied to its replicas when it is a primary. */
+export async function commitWithReplicas(ctx: RequestContext, key: KeyRecord, next: KeyRecord): Promise<KeyRecord> {
+  const replicas = next.multiRegionKeyType === 'PRIMARY' ? replicaChanges(ctx, next) : [];
+  await commit(ctx, [keyChange(ctx, ctx.state, key, next), ...replicas]);
+  return next;
 }
 
 /** Lifecycle and replication changes go through the primary. */
@@ -96,8 +121,7 @@ export const replicationOperations: PartialOperationTable<ReplicationOps> = {
     requireNotReplica(key);
     const add = cleanRegions(ctx, input.ReplicationRegions);
     const regions = [...new Set([...(key.replicationRegions ?? []), ...add])];
-    await replicateNewKey(ctx, key, { regions, usingDefault: false });
-    return { Key: keyView(key) };
+    return { Key: keyView(await replicateNewKey(ctx, key, { regions, usingDefault: false })) };
   }),
 
   RemoveKeyReplicationRegions: handler<'RemoveKeyReplicationRegions'>(async (input, ctx) => {
@@ -106,42 +130,45 @@ export const replicationOperations: PartialOperationTable<ReplicationOps> = {
     requireNotReplica(key);
     const remove = new Set(input.ReplicationRegions);
     const current = key.replicationRegions ?? [];
+    const changes: Change[] = [];
     for (const region of current.filter((r) => remove.has(r))) {
       const state = ctx.services.states.get(ctx.accountId, region);
       const replica = state.keys.get(key.keyId);
       if (replica !== undefined && replica.state !== 'DELETE_COMPLETE') {
-        replica.state = 'DELETE_COMPLETE';
-        replica.enabled = false;
-        replica.deletedAt = ctx.now;
-        delete replica.sealed;
-        await ctx.services.store.saveKey(state, replica);
+        const gone = cloneKey(replica);
+        gone.state = 'DELETE_COMPLETE';
+        gone.enabled = false;
+        gone.deletedAt = ctx.now;
+        delete gone.sealed;
+        changes.push(keyChange(ctx, state, replica, gone));
       }
     }
+    const next = cloneKey(key);
     const left = current.filter((r) => !remove.has(r));
     if (left.length === 0) {
-      delete key.multiRegionKeyType;
-      delete key.primaryRegion;
-      delete key.replicationRegions;
-      delete key.usingDefaultReplicationRegions;
+      delete next.multiRegionKeyType;
+      delete next.primaryRegion;
+      delete next.replicationRegions;
+      delete next.usingDefaultReplicationRegions;
     } else {
-      key.replicationRegions = left;
-      key.usingDefaultReplicationRegions = false;
+      next.replicationRegions = left;
+      next.usingDefaultReplicationRegions = false;
     }
-    await saveKey(ctx, ctx.state, key);
-    return { Key: keyView(key) };
+    await commit(ctx, [keyChange(ctx, ctx.state, key, next), ...changes]);
+    return { Key: keyView(next) };
   }),
 
   EnableDefaultKeyReplicationRegions: handler<'EnableDefaultKeyReplicationRegions'>(async (input, ctx) => {
     const add = cleanRegions(ctx, input.ReplicationRegions);
-    ctx.state.defaultReplicationRegions = [...new Set([...ctx.state.defaultReplicationRegions, ...add])];
-    await ctx.services.store.saveSettings(ctx.state);
+    const regions = [...new Set([...ctx.state.defaultReplicationRegions, ...add])];
+    await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: regions, mpa: ctx.state.mpa })]);
     return { EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions] };
   }),
 
   DisableDefaultKeyReplicationRegions: handler<'DisableDefaultKeyReplicationRegions'>(async (input, ctx) => {
     const remove = new Set(input.ReplicationRegions);
-    ctx.state.defaultReplicationRegions = ctx.state.defaultReplicationRegions.filter((r) => !remove.has(r));
-    await ctx.services.store.saveSettings(ctx.state);
+    const regions = ctx.state.defaultReplicationRegions.filter((r) => !remove.has(r));
+    await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: regions, mpa: ctx.state.mpa })]);
     return { EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions] };
   }),
 

@@ -1,6 +1,7 @@
 import { notFoundError, publicPolicyError, validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveResourceArn, saveKey } from '../keys/key-access.js';
+import { requireNotPendingDeletion, resolveResourceArn, updateKey } from '../keys/key-access.js';
+import { cloneKey } from '../state/commit.js';
 
 /**
  * Resource-based policies on keys (2026-04): PutResourcePolicy, GetResourcePolicy,
@@ -52,9 +53,10 @@ export const resourcePolicyOperations: PartialOperationTable<'PutResourcePolicy'
     const key = await resolveResourceArn(ctx, input.ResourceArn);
     requireNotPendingDeletion(key);
     checkPolicy(input.Policy);
-    key.policy = input.Policy;
-    await saveKey(ctx, ctx.state, key);
-    return { ResourceArn: key.keyArn, Policy: key.policy };
+    const next = cloneKey(key);
+    next.policy = input.Policy;
+    await updateKey(ctx, ctx.state, key, next);
+    return { ResourceArn: next.keyArn, Policy: input.Policy };
   }),
 
   GetResourcePolicy: handler<'GetResourcePolicy'>(async (input, ctx) => {
@@ -66,8 +68,9 @@ export const resourcePolicyOperations: PartialOperationTable<'PutResourcePolicy'
   DeleteResourcePolicy: handler<'DeleteResourcePolicy'>(async (input, ctx) => {
     const key = await resolveResourceArn(ctx, input.ResourceArn);
     if (key.policy !== undefined) {
-      delete key.policy;
-      await saveKey(ctx, ctx.state, key);
+      const next = cloneKey(key);
+      delete next.policy;
+      await updateKey(ctx, ctx.state, key, next);
     }
     return {};
   }),

@@ -1,7 +1,8 @@
 import type { Tag } from '@aws-sdk/client-payment-cryptography';
 import { quotaError, validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveResourceArn, saveKey } from '../keys/key-access.js';
+import { requireNotPendingDeletion, resolveResourceArn, updateKey } from '../keys/key-access.js';
+import { cloneKey } from '../state/commit.js';
 import { tagsView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
 
@@ -39,8 +40,9 @@ export const tagOperations: PartialOperationTable<'TagResource' | 'UntagResource
     if (merged.size > MAX_TAGS_PER_KEY) {
       throw quotaError(`A key can have at most ${MAX_TAGS_PER_KEY} tags; this request would give it ${merged.size}`);
     }
-    if (merged.size > 0) key.tags = merged;
-    await saveKey(ctx, ctx.state, key);
+    const next = cloneKey(key);
+    if (merged.size > 0) next.tags = merged;
+    await updateKey(ctx, ctx.state, key, next);
     return {};
   }),
 
@@ -48,9 +50,10 @@ export const tagOperations: PartialOperationTable<'TagResource' | 'UntagResource
     const key = await resolveResourceArn(ctx, input.ResourceArn!);
     requireNotPendingDeletion(key);
     if (key.tags !== undefined) {
-      for (const k of input.TagKeys!) key.tags.delete(k);
-      if (key.tags.size === 0) delete key.tags;
-      await saveKey(ctx, ctx.state, key);
+      const next = cloneKey(key);
+      for (const k of input.TagKeys!) next.tags!.delete(k);
+      if (next.tags!.size === 0) delete next.tags;
+      await updateKey(ctx, ctx.state, key, next);
     }
     return {};
   }),

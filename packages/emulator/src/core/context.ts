@@ -12,6 +12,8 @@ export interface EmulatorServices {
   readonly defaultAccountId: string;
   /** refuse candidate data-plane algorithms not confirmed against AWS (EmulatorOptions.strictAlgorithms) */
   readonly strictAlgorithms: boolean;
+  /** one operational line (a failed write, a quarantined file); never key material (EmulatorOptions.log) */
+  readonly log: (line: string) => void;
 }
 
 /** What a handler knows about the request it serves. */

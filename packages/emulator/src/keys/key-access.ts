@@ -4,6 +4,7 @@ import type { RequestContext } from '../core/context.js';
 import type { SealBinding } from '../vault/key-vault.js';
 import type { RegionState } from '../state/region-state.js';
 import type { KeyRecord } from '../state/records.js';
+import { aliasChange, cloneKey, commit, keyChange } from '../state/commit.js';
 
 /**
  * Key lookups and key-state rules shared by every handler (control plane, import/export, and
@@ -25,23 +26,23 @@ export function newKeyId(): string {
 /**
  * Apply the passage of time: a DELETE_PENDING key whose waiting period is over becomes
  * DELETE_COMPLETE — its material is destroyed and the aliases pointing at it become
- * unassigned (user guide, "Deleting keys"; aws-api.md §10.1). Persists the change.
+ * unassigned (user guide, "Deleting keys"; aws-api.md §10.1). The changed copies are persisted
+ * before they replace the records in memory (state/commit.ts); answers the current record.
  */
 export async function settleKey(ctx: RequestContext, state: RegionState, key: KeyRecord): Promise<KeyRecord> {
   if (key.state !== 'DELETE_PENDING' || key.deletePendingAt === undefined || ctx.now < key.deletePendingAt) return key;
-  key.state = 'DELETE_COMPLETE';
-  key.deletedAt = key.deletePendingAt;
-  delete key.deletePendingAt;
-  delete key.sealed;
-  key.enabled = false;
-  await ctx.services.store.saveKey(state, key);
+  const next = cloneKey(key);
+  next.state = 'DELETE_COMPLETE';
+  next.deletedAt = key.deletePendingAt;
+  delete next.deletePendingAt;
+  delete next.sealed;
+  next.enabled = false;
+  const changes = [keyChange(ctx, state, key, next)];
   for (const alias of state.aliases.values()) {
-    if (alias.keyArn === key.keyArn) {
-      delete alias.keyArn;
-      await ctx.services.store.saveAlias(state, alias);
-    }
+    if (alias.keyArn === key.keyArn) changes.push(aliasChange(ctx, state, alias, { aliasName: alias.aliasName }));
   }
-  return key;
+  await commit(ctx, changes);
+  return next;
 }
 
 function parseArn(arn: string): { region: string; account: string; kind: 'key' | 'alias'; rest: string } | undefined {
@@ -122,11 +123,20 @@ export function keyMaterial(ctx: RequestContext, key: KeyRecord): Uint8Array {
 /** Insert a new key (after persisting it: an acknowledged key survives a crash). */
 export async function insertKey(ctx: RequestContext, state: RegionState, key: KeyRecord): Promise<void> {
   if (state.keys.has(key.keyId)) throw conflictError(`Key ${key.keyArn} already exists`);
-  await ctx.services.store.saveKey(state, key);
-  state.keys.set(key.keyId, key);
+  await commit(ctx, [keyChange(ctx, state, undefined, key)]);
 }
 
-/** Persist a changed key. */
+/**
+ * Persist a changed key.
+ * @deprecated a record changed in place is in memory before it is on disk: build a copy
+ * (cloneKey) and call updateKey instead.
+ */
 export function saveKey(ctx: RequestContext, state: RegionState, key: KeyRecord): Promise<void> {
-  return ctx.services.store.saveKey(state, key);
+  return commit(ctx, [keyChange(ctx, state, key, key)]);
+}
+
+/** Persist `next` (a changed copy of `key`, see cloneKey), then swap it in; answers `next`. */
+export async function updateKey(ctx: RequestContext, state: RegionState, key: KeyRecord, next: KeyRecord): Promise<KeyRecord> {
+  await commit(ctx, [keyChange(ctx, state, key, next)]);
+  return next;
 }

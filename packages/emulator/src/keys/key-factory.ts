@@ -1,7 +1,8 @@
 import { algorithmFacts } from './key-algorithms.js';
 import { publicKeyKcv, symmetricKcv } from './key-material.js';
 import type { RequestContext } from '../core/context.js';
-import { validationError } from '../core/errors.js';
+import { conflictError, validationError } from '../core/errors.js';
+import { commit, keyChange, type Change } from '../state/commit.js';
 import { insertKey, newKeyId, sealBinding } from './key-access.js';
 import type { RegionState } from '../state/region-state.js';
 import type { KeyOriginName, KeyRecord } from '../state/records.js';
@@ -27,6 +28,11 @@ export interface NewKeyParams {
   deriveKeyUsage?: string;
   tags?: Map<string, string>;
   material: NewKeyMaterial;
+  /**
+   * More of the same change (CreateKey's replication): may complete the record (primary fields)
+   * and answers the further records to write; everything is stored before the key appears.
+   */
+  withRecord?: (rec: KeyRecord) => Change[];
 }
 
 /** Checks a requested KCV algorithm against the key algorithm; returns the one to use. */
@@ -83,6 +89,12 @@ export async function createKeyRecord(ctx: RequestContext, state: RegionState, p
       if (m.certificateChain !== undefined) rec.certificateChain = m.certificateChain;
     }
   }
-  await insertKey(ctx, state, rec);
+  if (p.withRecord === undefined) {
+    await insertKey(ctx, state, rec);
+    return rec;
+  }
+  if (state.keys.has(rec.keyId)) throw conflictError(`Key ${rec.keyArn} already exists`);
+  const more = p.withRecord(rec);
+  await commit(ctx, [keyChange(ctx, state, undefined, rec), ...more]);
   return rec;
 }

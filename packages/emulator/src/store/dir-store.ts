@@ -16,6 +16,7 @@ import {
   isTokenId,
 } from './record-codec.js';
 import type { Store } from './store.js';
+import type { RegionSettings } from '../state/commit.js';
 
 /**
  * `--data-dir DIR`: one JSON file per key, per alias, per import/export token, and per region's
@@ -95,14 +96,20 @@ export class DirStore implements Store {
       const dir = dirname(path);
       await this.ensureDir(dir);
       const tmp = join(dir, `.tmp-${process.pid}-${++this.seq}`);
-      const fh = await open(tmp, 'w', 0o600);
       try {
-        await fh.writeFile(data, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
+        const fh = await open(tmp, 'w', 0o600);
+        try {
+          await fh.writeFile(data, 'utf8');
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, path);
+      } catch (e) {
+        // a failed write leaves nothing behind (the target keeps its old content)
+        await unlink(tmp).catch(() => undefined);
+        throw e;
       }
-      await rename(tmp, path);
       await fsyncDir(dir);
     });
   }
@@ -134,6 +141,10 @@ export class DirStore implements Store {
     return this.write(join(this.regionDir(state), 'keys', `${key.keyId}.json`), encodeKey(key));
   }
 
+  deleteKey(state: RegionState, keyId: string): Promise<void> {
+    return this.remove(join(this.regionDir(state), 'keys', `${keyId}.json`));
+  }
+
   saveAlias(state: RegionState, alias: AliasRecord): Promise<void> {
     return this.write(join(this.regionDir(state), 'aliases', aliasFile(alias.aliasName)), encodeAlias(alias));
   }
@@ -142,8 +153,8 @@ export class DirStore implements Store {
     return this.remove(join(this.regionDir(state), 'aliases', aliasFile(aliasName)));
   }
 
-  saveSettings(state: RegionState): Promise<void> {
-    return this.write(join(this.regionDir(state), 'settings.json'), encodeSettings(state));
+  saveSettings(state: RegionState, settings?: RegionSettings): Promise<void> {
+    return this.write(join(this.regionDir(state), 'settings.json'), encodeSettings(settings ?? state));
   }
 
   saveCa(state: RegionState, ca: CaRecord): Promise<void> {

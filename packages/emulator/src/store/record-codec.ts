@@ -1,6 +1,7 @@
 import { normaliseModes } from '../keys/key-attributes.js';
 import type { CaRecord, RegionState, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord, MpaAssociationRecord } from '../state/records.js';
+import type { RegionSettings } from '../state/commit.js';
 
 /** JSON forms of the records, as written by the data-dir store. Format version 1. */
 export interface StoredKey extends Omit<KeyRecord, 'modes' | 'tags'> {
@@ -36,7 +37,7 @@ export function decodeAlias(text: string): AliasRecord {
   return a.keyArn === undefined ? { aliasName: a.aliasName } : { aliasName: a.aliasName, keyArn: a.keyArn };
 }
 
-export function encodeSettings(s: RegionState): string {
+export function encodeSettings(s: RegionSettings): string {
   const out: StoredSettings = { defaultReplicationRegions: s.defaultReplicationRegions, mpa: [...s.mpa.values()] };
   return JSON.stringify(out);
 }

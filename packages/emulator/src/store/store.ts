@@ -1,5 +1,6 @@
 import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
+import type { RegionSettings } from '../state/commit.js';
 
 /**
  * Persistence of the state. Handlers call these after a change and answer only once the
@@ -9,10 +10,15 @@ import type { AliasRecord, KeyRecord } from '../state/records.js';
 export interface Store {
   readonly kind: 'memory' | 'data-dir';
   saveKey(state: RegionState, key: KeyRecord): Promise<void>;
+  /** forget a key record (only to take back a new key whose other writes failed: state/commit.ts) */
+  deleteKey(state: RegionState, keyId: string): Promise<void>;
   saveAlias(state: RegionState, alias: AliasRecord): Promise<void>;
   deleteAlias(state: RegionState, aliasName: string): Promise<void>;
-  /** region-level settings: default replication regions, MPA associations */
-  saveSettings(state: RegionState): Promise<void>;
+  /**
+   * region-level settings: default replication regions, MPA associations — `settings` when given
+   * (a change not yet visible in memory, see state/commit.ts), else the state's own
+   */
+  saveSettings(state: RegionState, settings?: RegionSettings): Promise<void>;
   /** the import/export CA of a region (private key sealed) */
   saveCa(state: RegionState, ca: CaRecord): Promise<void>;
   /** an import/export token (private key sealed) */
@@ -28,6 +34,7 @@ export interface Store {
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   async saveKey(): Promise<void> {}
+  async deleteKey(): Promise<void> {}
   async saveAlias(): Promise<void> {}
   async deleteAlias(): Promise<void> {}
   async saveSettings(): Promise<void> {}
