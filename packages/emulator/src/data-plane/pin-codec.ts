@@ -82,10 +82,35 @@ export interface PinDukptInput {
 }
 
 /**
+ * The PIN-key ciphers of recent KSNs under one BDK, least recently used first out. A KSN is
+ * public, and a host often meets the same KSN more than once (translate, then verify); the entry
+ * saves the DUKPT walk and the key schedule. NOTE: like prepared(), this keeps clear working-key
+ * schedules in process memory for stored BDKs (an HSM's key cache); nothing is kept for a dynamic BDK.
+ */
+class PinKeyCache {
+  readonly #map = new Map<string, BlockCipher>();
+  constructor(readonly max: number) {}
+
+  get(id: string, make: () => BlockCipher): BlockCipher {
+    let c = this.#map.get(id);
+    if (c !== undefined) {
+      this.#map.delete(id);
+    } else {
+      c = make();
+      if (this.#map.size >= this.max) this.#map.delete(this.#map.keys().next().value as string);
+    }
+    this.#map.set(id, c);
+    return c;
+  }
+}
+
+const PIN_KEY_CACHE_SIZE = 512;
+
+/**
  * The DUKPT PIN key for a KSN under a BDK (stored, or dynamic under `wrapped`): TDES DUKPT
  * (X9.24-1:2009) PIN variant of the transaction key; AES DUKPT (X9.24-3:2017) working key of usage
  * PIN_ENCRYPTION (0x1000) of the requested type. The BDK's preparation (TDES: both key schedules;
- * AES: an LRU of per-terminal derivers) is cached per stored key.
+ * AES: an LRU of per-terminal derivers) is cached per stored key, and so is the PIN-key cipher of recent KSNs.
  *
  * NOTE: `DukptKeyVariant` does not change a PIN key (X9.24 has one PIN key per KSN); it is accepted
  * and ignored here.
@@ -93,27 +118,37 @@ export interface PinDukptInput {
 export async function dukptPinCipher(ctx: RequestContext, identifier: string, dukpt: PinDukptInput, wrapped: WrappedKey | undefined, member: string): Promise<PinCipher> {
   const key = await operationKey(ctx, identifier, 'BDK', wrapped, member);
   const bdkFamily = familyOf(key.keyAlgorithm);
+  const ksn = dukpt.KeySerialNumber.toUpperCase();
   if (bdkFamily === 'TDES') {
     const type = dukpt.DerivationType ?? 'TDES_2KEY';
     if (type !== 'TDES_2KEY') throw validationError(`${member}: DUKPT derivation type ${type} needs an AES BDK; ${key.arn} is ${key.keyAlgorithm}`);
-    const bdk = prepared(ctx, key, 'pin:dukpt:tdes-bdk', (clear) => new TdesDukptBdk(clear));
-    const wk = tdesDukptWorkingKey(bdk, dukpt.KeySerialNumber, 'PIN');
-    try {
-      return { key, cipher: new TdesCipher(wk), family: 'TDES' };
-    } finally {
-      wk.fill(0);
-    }
+    const p = prepared(ctx, key, 'pin:dukpt:tdes-bdk', (clear) => ({ bdk: new TdesDukptBdk(clear), keys: new PinKeyCache(PIN_KEY_CACHE_SIZE) }));
+    const cipher = p.keys.get(ksn, () => {
+      const wk = tdesDukptWorkingKey(p.bdk, ksn, 'PIN');
+      try {
+        return new TdesCipher(wk);
+      } finally {
+        wk.fill(0);
+      }
+    });
+    return { key, cipher, family: 'TDES' };
   }
   const type = dukpt.DerivationType ?? key.keyAlgorithm;
   const keyType = aesDukptKeyTypeFromAws(type);
-  const deriver = prepared(ctx, key, 'pin:dukpt:aes-bdk', (clear) => new AesDukptBdkDeriver(clear));
-  const wk = deriver.workingKey(dukpt.KeySerialNumber, { usage: 'PIN_ENCRYPTION', keyType });
+  const family = type.startsWith('AES') ? 'AES' : 'TDES';
+  const p = prepared(ctx, key, 'pin:dukpt:aes-bdk', (clear) => ({ deriver: new AesDukptBdkDeriver(clear), keys: new PinKeyCache(PIN_KEY_CACHE_SIZE) }));
   try {
-    const family = type.startsWith('AES') ? 'AES' : 'TDES';
-    return { key, cipher: cipherFor(family, wk), family };
+    const cipher = p.keys.get(`${type}:${ksn}`, () => {
+      const wk = p.deriver.workingKey(ksn, { usage: 'PIN_ENCRYPTION', keyType });
+      try {
+        return cipherFor(family, wk);
+      } finally {
+        wk.fill(0);
+      }
+    });
+    return { key, cipher, family };
   } finally {
-    wk.fill(0);
-    if (key.record === undefined) deriver.dispose();
+    if (key.record === undefined) p.deriver.dispose();
   }
 }
 
