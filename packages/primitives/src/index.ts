@@ -221,6 +221,7 @@ export {
   as2805InvertRandomKey,
   as2805KekValidationRequest,
   as2805KekValidationResponse,
+  PreparedAs2805KekValidation,
   type As2805KeyVariantName,
   type As2805KekValidationMaskName,
   type As2805KekValidation,

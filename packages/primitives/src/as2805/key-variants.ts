@@ -1,5 +1,5 @@
 import { cbcDecrypt, cbcEncrypt } from '../cipher/block-cipher.js';
-import { createTdes } from '../cipher/tdes.js';
+import { createTdes, type TdesCipher } from '../cipher/tdes.js';
 import { randomBytes, type RandomSource } from '../bytes.js';
 import { adjustOddParity } from '../emv/icc-master-key.js';
 import { PrimitivesError } from '../errors.js';
@@ -154,35 +154,62 @@ export interface As2805KekValidation {
 }
 
 /**
- * The initiating side of AS2805 KEK validation: a random KRs of `length` bytes (8, 16 or 24;
- * odd parity, as a DES key), RandomKeySend and the expected RandomKeyReceive. KRs itself is
- * wiped and not returned.
+ * Both sides of AS2805 KEK validation for one KEK and one `RandomKeySendVariantMask`, with the two
+ * variant-KEK key schedules expanded once (the clear KEK is not kept).
  */
-export function as2805KekValidationRequest(kek: Uint8Array, mask: As2805KekValidationMaskName | string, length: 8 | 16 | 24, random: RandomSource = randomBytes): As2805KekValidation {
-  const m = validationMasks(mask);
-  if (length !== 8 && length !== 16 && length !== 24) throw new RangeError(`"length" expected 8, 16 or 24, got ${String(length)}`);
-  const krs = adjustOddParity(random(length).slice(0, length));
-  const krr = as2805InvertRandomKey(krs);
-  try {
-    return {
-      randomKeySend: as2805EncryptUnderVariant(kek, m.send.pattern, krs),
-      randomKeyReceive: as2805EncryptUnderVariant(kek, m.receive.pattern, krr),
-    };
-  } finally {
-    krs.fill(0);
-    krr.fill(0);
+export class PreparedAs2805KekValidation {
+  readonly #send: TdesCipher;
+  readonly #receive: TdesCipher;
+
+  constructor(kek: Uint8Array, mask: As2805KekValidationMaskName | string) {
+    const m = validationMasks(mask);
+    const s = as2805VariantKek(kek, m.send.pattern);
+    const r = as2805VariantKek(kek, m.receive.pattern);
+    try {
+      this.#send = createTdes(s);
+      this.#receive = createTdes(r);
+    } finally {
+      s.fill(0);
+      r.fill(0);
+    }
+  }
+
+  /**
+   * The initiating side: a random KRs of `length` bytes (8, 16 or 24; odd parity, as a DES key),
+   * RandomKeySend and the expected RandomKeyReceive. KRs itself is wiped and not returned.
+   */
+  request(length: 8 | 16 | 24, random: RandomSource = randomBytes): As2805KekValidation {
+    if (length !== 8 && length !== 16 && length !== 24) throw new RangeError(`"length" expected 8, 16 or 24, got ${String(length)}`);
+    const krs = adjustOddParity(random(length).slice(0, length));
+    const krr = as2805InvertRandomKey(krs);
+    try {
+      return { randomKeySend: cbcEncrypt(this.#send, ZERO_IV, krs), randomKeyReceive: cbcEncrypt(this.#receive, ZERO_IV, krr) };
+    } finally {
+      krs.fill(0);
+      krr.fill(0);
+    }
+  }
+
+  /** The answering side: RandomKeyReceive = E(KEK ⊕ receive)[¬D(KEK ⊕ send)[randomKeySend]]. */
+  response(randomKeySend: Uint8Array): Uint8Array {
+    requireBlocks(randomKeySend, 'randomKeySend');
+    const krs = cbcDecrypt(this.#send, ZERO_IV, randomKeySend);
+    const krr = as2805InvertRandomKey(krs);
+    try {
+      return cbcEncrypt(this.#receive, ZERO_IV, krr);
+    } finally {
+      krs.fill(0);
+      krr.fill(0);
+    }
   }
 }
 
-/** The answering side: RandomKeyReceive for the partner's RandomKeySend. */
+/** One-shot form of `PreparedAs2805KekValidation.request`. */
+export function as2805KekValidationRequest(kek: Uint8Array, mask: As2805KekValidationMaskName | string, length: 8 | 16 | 24, random: RandomSource = randomBytes): As2805KekValidation {
+  return new PreparedAs2805KekValidation(kek, mask).request(length, random);
+}
+
+/** One-shot form of `PreparedAs2805KekValidation.response`. */
 export function as2805KekValidationResponse(kek: Uint8Array, mask: As2805KekValidationMaskName | string, randomKeySend: Uint8Array): Uint8Array {
-  const m = validationMasks(mask);
-  const krs = as2805DecryptUnderVariant(kek, m.send.pattern, randomKeySend);
-  const krr = as2805InvertRandomKey(krs);
-  try {
-    return as2805EncryptUnderVariant(kek, m.receive.pattern, krr);
-  } finally {
-    krs.fill(0);
-    krr.fill(0);
-  }
+  return new PreparedAs2805KekValidation(kek, mask).response(randomKeySend);
 }
