@@ -69,6 +69,8 @@ export const KEY_RULES = {
   // key exchange
   KEK_WRAP: { usages: ['TR31_K0_KEY_ENCRYPTION_KEY', 'TR31_K1_KEY_BLOCK_PROTECTION_KEY'], algorithms: SYM, modes: [['Encrypt', 'Wrap'], ALL4, ['NoRestrictions']] },
   KEK_UNWRAP: { usages: ['TR31_K0_KEY_ENCRYPTION_KEY', 'TR31_K1_KEY_BLOCK_PROTECTION_KEY'], algorithms: SYM, modes: [['Decrypt', 'Unwrap'], ALL4, ['NoRestrictions']] },
+  // AS2805 KEK validation: the KEK enciphers KRs and KRr and deciphers a partner's KRs (NOTE: both directions required)
+  AS2805_KEK_VALIDATION: { usages: ['TR31_K0_KEY_ENCRYPTION_KEY'], algorithms: TDES, modes: [['Wrap', 'Unwrap'], ['Encrypt', 'Decrypt'], ['NoRestrictions']] },
   ECDH: { usages: ['TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT'], algorithms: ['ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521'], modes: DERIVE },
 } as const satisfies Readonly<Record<string, KeyRule>>;
 

@@ -2,9 +2,10 @@ import type { ExportKeyInput, ExportKeyOutput, WrappedKey } from '@aws-sdk/clien
 import { tr31HeaderFieldsFromAws } from '@paycrypt/keyblock';
 import { awsExportDukptInitialKey, type AwsDukptBdkAlgorithm, ownEntry } from '@paycrypt/primitives';
 import type { RequestContext } from '../../core/context.js';
-import { notImplementedError, validationError } from '../../core/errors.js';
+import { validationError } from '../../core/errors.js';
 import { keyMaterial, requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
+import { exportAs2805KeyCryptogram, type ExportAs2805KeyCryptogram } from './as2805.js';
 import { exportKeyCryptogram } from './cryptogram.js';
 import { exportDiffieHellmanTr31 } from './ecdh.js';
 import { exportTr31 } from './tr31.js';
@@ -34,8 +35,12 @@ export async function exportKey(input: ExportKeyInput, ctx: RequestContext): Pro
     else if (m.Tr34KeyBlock !== undefined) wrapped = await exportTr34(ctx, payload, m.Tr34KeyBlock);
     else if (m.KeyCryptogram !== undefined) wrapped = await exportKeyCryptogram(ctx, payload, m.KeyCryptogram);
     else if (m.DiffieHellmanTr31KeyBlock !== undefined) wrapped = await exportDiffieHellmanTr31(ctx, payload, m.DiffieHellmanTr31KeyBlock);
-    // NOTE: As2805KeyCryptogram (newest model, AS 2805 key exchange) is not emulated: NotImplementedException (501).
-    else throw notImplementedError('ExportKey with KeyMaterial As2805KeyCryptogram');
+    else {
+      // As2805KeyCryptogram is in the newest model only (the SDK 3.882 types lack it)
+      const as2805 = (m as { As2805KeyCryptogram?: ExportAs2805KeyCryptogram }).As2805KeyCryptogram;
+      if (as2805 === undefined) throw validationError('KeyMaterial must have exactly one member');
+      wrapped = await exportAs2805KeyCryptogram(ctx, payload, as2805);
+    }
     return { WrappedKey: { ...wrapped, ...kcv } };
   } finally {
     payload.key.fill(0);

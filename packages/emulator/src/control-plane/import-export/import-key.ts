@@ -1,6 +1,7 @@
 import type { ImportKeyInput, ImportKeyOutput } from '@aws-sdk/client-payment-cryptography';
 import type { RequestContext } from '../../core/context.js';
-import { notImplementedError } from '../../core/errors.js';
+import { validationError } from '../../core/errors.js';
+import { importAs2805KeyCryptogram, type ImportAs2805KeyCryptogram } from './as2805.js';
 import { importRootCertificate, importTrustedCertificate } from './certificates.js';
 import { importKeyCryptogram } from './cryptogram.js';
 import { importDiffieHellmanTr31 } from './ecdh.js';
@@ -16,6 +17,8 @@ export async function importKey(input: ImportKeyInput, ctx: RequestContext): Pro
   if (m.RootCertificatePublicKey !== undefined) return importRootCertificate(ctx, input, m.RootCertificatePublicKey);
   if (m.TrustedCertificatePublicKey !== undefined) return importTrustedCertificate(ctx, input, m.TrustedCertificatePublicKey);
   if (m.DiffieHellmanTr31KeyBlock !== undefined) return importDiffieHellmanTr31(ctx, input, m.DiffieHellmanTr31KeyBlock);
-  // NOTE: As2805KeyCryptogram (newest model, AS 2805 key exchange) is not emulated: NotImplementedException (501).
-  throw notImplementedError('ImportKey with KeyMaterial As2805KeyCryptogram');
+  // As2805KeyCryptogram is in the newest model only (the SDK 3.882 types lack it)
+  const as2805 = (m as { As2805KeyCryptogram?: ImportAs2805KeyCryptogram }).As2805KeyCryptogram;
+  if (as2805 !== undefined) return importAs2805KeyCryptogram(ctx, input, as2805);
+  throw validationError('KeyMaterial must have exactly one member');
 }
