@@ -98,13 +98,17 @@ async function crypt(
   const key = await keyFor(ctx, identifier, RULES[member][direction], member, wrapped, 'KeyIdentifier', 'WrappedKey');
   const data = bytes(dataHex);
   let out: Uint8Array;
-  if (member === 'Asymmetric') {
-    const padding = attrs.Asymmetric!.PaddingType;
-    out = direction === 'encrypt' ? rsaEncrypt(key, padding, data) : rsaDecrypt(ctx, key, padding, data);
-  } else {
-    out = runCipher(specFor(ctx, key, attrs, member, field), data, direction, dataField);
+  try {
+    if (member === 'Asymmetric') {
+      const padding = attrs.Asymmetric!.PaddingType;
+      out = direction === 'encrypt' ? rsaEncrypt(key, padding, data) : rsaDecrypt(ctx, key, padding, data);
+    } else {
+      out = runCipher(specFor(ctx, key, attrs, member, field), data, direction, dataField);
+    }
+  } finally {
+    data.fill(0);
+    key.clear?.fill(0); // a dynamic key's clear bytes: its cipher holds its own schedule
   }
-  data.fill(0);
   const hex = hexOut(out);
   out.fill(0);
   return { key, out: hex };
@@ -129,8 +133,15 @@ export const encryptionOperations: PartialOperationTable<'EncryptData' | 'Decryp
     }
     const inKey = await keyFor(ctx, input.IncomingKeyIdentifier, REENCRYPT_RULES[inMember].decrypt, inMember, input.IncomingWrappedKey, 'IncomingKeyIdentifier', 'IncomingWrappedKey');
     const outKey = await keyFor(ctx, input.OutgoingKeyIdentifier, REENCRYPT_RULES[outMember].encrypt, outMember, input.OutgoingWrappedKey, 'OutgoingKeyIdentifier', 'OutgoingWrappedKey');
-    const inSpec = specFor(ctx, inKey, input.IncomingEncryptionAttributes, inMember, 'IncomingEncryptionAttributes');
-    const outSpec = specFor(ctx, outKey, input.OutgoingEncryptionAttributes, outMember, 'OutgoingEncryptionAttributes');
+    let inSpec: CipherSpec;
+    let outSpec: CipherSpec;
+    try {
+      inSpec = specFor(ctx, inKey, input.IncomingEncryptionAttributes, inMember, 'IncomingEncryptionAttributes');
+      outSpec = specFor(ctx, outKey, input.OutgoingEncryptionAttributes, outMember, 'OutgoingEncryptionAttributes');
+    } finally {
+      inKey.clear?.fill(0); // dynamic keys' clear bytes: the ciphers hold their own schedules
+      outKey.clear?.fill(0);
+    }
     const data = bytes(input.CipherText);
     const clear = runCipher(inSpec, data, 'decrypt', 'CipherText');
     let out: Uint8Array;
