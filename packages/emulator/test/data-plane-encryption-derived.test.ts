@@ -159,10 +159,12 @@ describe.runIf(hasBoto3())('EncryptData / DecryptData — Dukpt and Emv; ReEncry
     await run(h, cases);
   });
 
-  it('DUKPT refusals: KSN length per BDK type, derivation type stronger than the BDK or of the other family, counter 0', async () => {
+  it('refusals: KSN length per BDK type, derivation type stronger than the BDK or of the other family, counter 0, wrong key usages', async () => {
     const tdes = await bdk('0123456789ABCDEFFEDCBA9876543210', 'TDES_2KEY');
     const aes = await bdk('FEDCBA9876543210F1F1F1F1F1F1F1F1', 'AES_128');
     const pt = '00'.repeat(16);
+    const d0 = (await importByValue(h.client, '0123456789ABCDEFFEDCBA9876543210', D0, 'TDES_2KEY', ALL4)).arn;
+    const e0 = (await importByValue(h.client, '0123456789ABCDEFFEDCBA9876543210', 'TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS', 'TDES_2KEY', DERIVE)).arn;
     await run(h, [
       { name: 'TDES BDK, 24-hex KSN', call: encDukpt(tdes, pt, { KeySerialNumber: '123456789012345600000001' }), error: /20 hex characters/ },
       { name: 'AES BDK, 20-hex KSN', call: encDukpt(aes, pt, { KeySerialNumber: 'FFFF9876543210E00001' }), error: /24 hex characters/ },
@@ -170,6 +172,9 @@ describe.runIf(hasBoto3())('EncryptData / DecryptData — Dukpt and Emv; ReEncry
       { name: 'AES-128 BDK, AES-256 working key', call: encDukpt(aes, pt, { KeySerialNumber: '123456789012345600000001', DukptKeyDerivationType: 'AES_256' }), error: /stronger/ },
       { name: 'TDES counter 0', call: encDukpt(tdes, pt, { KeySerialNumber: 'FFFF9876543210E00000' }), error: /counter/ },
       { name: 'AES IV of 8 bytes', call: encDukpt(aes, pt, { KeySerialNumber: '123456789012345600000001', InitializationVector: '00'.repeat(8) }), error: /32 hex/ },
+      { name: 'D0 key with Dukpt', call: encDukpt(d0, pt, { KeySerialNumber: 'FFFF9876543210E00001' }), error: /KeyUsage TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY is not allowed/ },
+      { name: 'E0 key with Emv', call: encEmv(e0, pt, { MajorKeyDerivationMode: 'EMV_OPTION_A', PrimaryAccountNumber: '9137631040001422', PanSequenceNumber: '01', SessionDerivationData: '000B000000000000' }), error: /KeyUsage TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS is not allowed/ },
+      { name: 'BDK with Symmetric', call: { op: 'encrypt_data', params: { KeyIdentifier: tdes, PlainText: pt, EncryptionAttributes: { Symmetric: { Mode: 'CBC' } } } }, error: /KeyUsage TR31_B0_BASE_DERIVATION_KEY is not allowed/ },
     ]);
   });
 
