@@ -7,6 +7,7 @@ import {
   DEC_TABLE,
   decodeBlock8,
   decryptIso4,
+  encryptIso4,
   ibmNatural,
   PIN_VECTORS,
   pinKeys,
@@ -55,6 +56,21 @@ describe('GeneratePinData (boto3 over HTTP)', () => {
   it('has the published vectors it needs', () => {
     expect(PVV_VECTORS.length).toBe(4);
     expect(IBM_VECTORS.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('the test-side oracle reproduces the published ISO 0 / ISO 3 / ISO 4 blocks, PVVs and IBM 3624 PINs of pin.json', () => {
+    const iso0 = PIN_VECTORS.filter((v) => v.description === 'ISO 9564-1 format 0 PIN block');
+    expect(iso0.length).toBeGreaterThanOrEqual(10);
+    for (const v of iso0) expect(clearBlock8(0, String(v.inputs.pin), String(v.inputs.pan)), v.source).toBe(v.expected.pinblock);
+    for (const v of PIN_VECTORS.filter((x) => x.description === 'ISO 9564-1 format 3 PIN block decode')) {
+      expect(decodeBlock8(3, String(v.inputs.pinblock), String(v.inputs.pan)).pin).toBe(v.expected.pin);
+    }
+    const x4 = PIN_VECTORS.find((v) => v.description === 'ISO 9564-1 format 4 (AES) PIN block')!;
+    expect(encryptIso4(String(x4.inputs.key), '1234', String(x4.inputs.pan), 'full', String(x4.inputs.pin_field).slice(16))).toBe(x4.expected.encrypted_pinblock);
+    const d4 = PIN_VECTORS.find((v) => v.description === 'ISO 9564-1 format 4 decipher (18-digit PAN)')!;
+    expect(decryptIso4(String(d4.inputs.key), String(d4.inputs.encrypted_pinblock), String(d4.inputs.pan), 'full').pin).toBe(d4.expected.pin);
+    for (const v of PVV_VECTORS) expect(visaPvv(PVK, String(v.inputs.pan), String(v.inputs.pin), Number(v.inputs.pvki))).toBe(v.expected.pvv);
+    for (const x of IBM_VECTORS) expect(addDigits(ibmNatural(PVK, x.data, x.pad, DEC_TABLE, 4), x.offset, 1)).toBe(x.pin);
   });
 
   run('VisaPinVerificationValue: PVV of a PEK-encrypted ISO 0 block = psec vectors', async () => {
