@@ -8,6 +8,7 @@ import { CONTROL_PLANE } from './control-plane/index.js';
 import { DATA_PLANE } from './data-plane/index.js';
 import { validateShape, validationMessage } from './model/validator.js';
 import { StateStore } from './state/region-state.js';
+import { KeyedLock } from './state/keyed-lock.js';
 import { DirStore } from './store/dir-store.js';
 import { createKeyVault } from './vault/vault-factory.js';
 import { MemoryStore, type Store } from './store/store.js';
@@ -113,6 +114,7 @@ export class Emulator {
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
         strictAlgorithms: options.strictAlgorithms ?? false,
         log: options.log ?? defaultLog,
+        locks: new KeyedLock(),
       },
       options,
     );
@@ -135,6 +137,7 @@ export class Emulator {
         defaultAccountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
         strictAlgorithms: options.strictAlgorithms ?? false,
         log: options.log ?? defaultLog,
+        locks: new KeyedLock(),
       },
       options,
     );

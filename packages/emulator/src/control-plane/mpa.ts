@@ -2,6 +2,7 @@ import { notFoundError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
 import type { MpaAssociationRecord } from '../state/records.js';
 import { commit, settingsChange } from '../state/commit.js';
+import { lockName, locked } from '../keys/key-access.js';
 import type { MpaTeamAssociation } from '../model/control-plane.types.generated.js';
 
 /**
@@ -19,21 +20,25 @@ function view(r: MpaAssociationRecord): MpaTeamAssociation {
 }
 
 export const mpaOperations: PartialOperationTable<'AssociateMpaTeam' | 'DisassociateMpaTeam' | 'GetMpaTeamAssociation'> = {
-  AssociateMpaTeam: handler<'AssociateMpaTeam'>(async (input, ctx) => {
-    const rec: MpaAssociationRecord = { action: input.Action, mpaTeamArn: input.MpaTeamArn, associationState: 'ACTIVE' };
-    const mpa = new Map(ctx.state.mpa).set(rec.action, rec);
-    await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: ctx.state.defaultReplicationRegions, mpa })]);
-    return { MpaTeamAssociation: view(rec) };
-  }),
+  AssociateMpaTeam: handler<'AssociateMpaTeam'>(async (input, ctx) =>
+    locked(ctx, () => [lockName(ctx.state, 'settings')], async () => {
+      const rec: MpaAssociationRecord = { action: input.Action, mpaTeamArn: input.MpaTeamArn, associationState: 'ACTIVE' };
+      const mpa = new Map(ctx.state.mpa).set(rec.action, rec);
+      await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: ctx.state.defaultReplicationRegions, mpa })]);
+      return { MpaTeamAssociation: view(rec) };
+    }),
+  ),
 
-  DisassociateMpaTeam: handler<'DisassociateMpaTeam'>(async (input, ctx) => {
-    const rec = ctx.state.mpa.get(input.Action);
-    if (rec === undefined) throw notFoundError(input.Action, `No MPA team is associated with ${input.Action}`);
-    const mpa = new Map(ctx.state.mpa);
-    mpa.delete(input.Action);
-    await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: ctx.state.defaultReplicationRegions, mpa })]);
-    return { MpaTeamAssociation: view({ ...rec, associationState: 'DELETE_PENDING' }) };
-  }),
+  DisassociateMpaTeam: handler<'DisassociateMpaTeam'>(async (input, ctx) =>
+    locked(ctx, () => [lockName(ctx.state, 'settings')], async () => {
+      const rec = ctx.state.mpa.get(input.Action);
+      if (rec === undefined) throw notFoundError(input.Action, `No MPA team is associated with ${input.Action}`);
+      const mpa = new Map(ctx.state.mpa);
+      mpa.delete(input.Action);
+      await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: ctx.state.defaultReplicationRegions, mpa })]);
+      return { MpaTeamAssociation: view({ ...rec, associationState: 'DELETE_PENDING' }) };
+    }),
+  ),
 
   GetMpaTeamAssociation: handler<'GetMpaTeamAssociation'>((input, ctx) => {
     const rec = ctx.state.mpa.get(input.Action);

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveKey } from '../keys/key-access.js';
+import { lockName, locked, requireNotPendingDeletion, withKey } from '../keys/key-access.js';
 import { cloneKey, commit, keyChange, settingsChange, type Change } from '../state/commit.js';
 import type { KeyRecord } from '../state/records.js';
 import { keyView } from '../keys/key-view.js';
@@ -115,62 +115,68 @@ type ReplicationOps =
   | 'GetDefaultKeyReplicationRegions';
 
 export const replicationOperations: PartialOperationTable<ReplicationOps> = {
-  AddKeyReplicationRegions: handler<'AddKeyReplicationRegions'>(async (input, ctx) => {
-    const key = await resolveKey(ctx, input.KeyIdentifier);
-    requireNotPendingDeletion(key);
-    requireNotReplica(key);
-    const add = cleanRegions(ctx, input.ReplicationRegions);
-    const regions = [...new Set([...(key.replicationRegions ?? []), ...add])];
-    return { Key: keyView(await replicateNewKey(ctx, key, { regions, usingDefault: false })) };
-  }),
+  AddKeyReplicationRegions: handler<'AddKeyReplicationRegions'>(async (input, ctx) =>
+    withKey(ctx, input.KeyIdentifier, async (key) => {
+      requireNotPendingDeletion(key);
+      requireNotReplica(key);
+      const add = cleanRegions(ctx, input.ReplicationRegions);
+      const regions = [...new Set([...(key.replicationRegions ?? []), ...add])];
+      return { Key: keyView(await replicateNewKey(ctx, key, { regions, usingDefault: false })) };
+    }),
+  ),
 
-  RemoveKeyReplicationRegions: handler<'RemoveKeyReplicationRegions'>(async (input, ctx) => {
-    const key = await resolveKey(ctx, input.KeyIdentifier);
-    requireNotPendingDeletion(key);
-    requireNotReplica(key);
-    const remove = new Set(input.ReplicationRegions);
-    const current = key.replicationRegions ?? [];
-    const changes: Change[] = [];
-    for (const region of current.filter((r) => remove.has(r))) {
-      const state = ctx.services.states.get(ctx.accountId, region);
-      const replica = state.keys.get(key.keyId);
-      if (replica !== undefined && replica.state !== 'DELETE_COMPLETE') {
-        const gone = cloneKey(replica);
-        gone.state = 'DELETE_COMPLETE';
-        gone.enabled = false;
-        gone.deletedAt = ctx.now;
-        delete gone.sealed;
-        changes.push(keyChange(ctx, state, replica, gone));
+  RemoveKeyReplicationRegions: handler<'RemoveKeyReplicationRegions'>(async (input, ctx) =>
+    withKey(ctx, input.KeyIdentifier, async (key) => {
+      requireNotPendingDeletion(key);
+      requireNotReplica(key);
+      const remove = new Set(input.ReplicationRegions);
+      const current = key.replicationRegions ?? [];
+      const changes: Change[] = [];
+      for (const region of current.filter((r) => remove.has(r))) {
+        const state = ctx.services.states.get(ctx.accountId, region);
+        const replica = state.keys.get(key.keyId);
+        if (replica !== undefined && replica.state !== 'DELETE_COMPLETE') {
+          const gone = cloneKey(replica);
+          gone.state = 'DELETE_COMPLETE';
+          gone.enabled = false;
+          gone.deletedAt = ctx.now;
+          delete gone.sealed;
+          changes.push(keyChange(ctx, state, replica, gone));
+        }
       }
-    }
-    const next = cloneKey(key);
-    const left = current.filter((r) => !remove.has(r));
-    if (left.length === 0) {
-      delete next.multiRegionKeyType;
-      delete next.primaryRegion;
-      delete next.replicationRegions;
-      delete next.usingDefaultReplicationRegions;
-    } else {
-      next.replicationRegions = left;
-      next.usingDefaultReplicationRegions = false;
-    }
-    await commit(ctx, [keyChange(ctx, ctx.state, key, next), ...changes]);
-    return { Key: keyView(next) };
-  }),
+      const next = cloneKey(key);
+      const left = current.filter((r) => !remove.has(r));
+      if (left.length === 0) {
+        delete next.multiRegionKeyType;
+        delete next.primaryRegion;
+        delete next.replicationRegions;
+        delete next.usingDefaultReplicationRegions;
+      } else {
+        next.replicationRegions = left;
+        next.usingDefaultReplicationRegions = false;
+      }
+      await commit(ctx, [keyChange(ctx, ctx.state, key, next), ...changes]);
+      return { Key: keyView(next) };
+    }),
+  ),
 
-  EnableDefaultKeyReplicationRegions: handler<'EnableDefaultKeyReplicationRegions'>(async (input, ctx) => {
-    const add = cleanRegions(ctx, input.ReplicationRegions);
-    const regions = [...new Set([...ctx.state.defaultReplicationRegions, ...add])];
-    await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: regions, mpa: ctx.state.mpa })]);
-    return { EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions] };
-  }),
+  EnableDefaultKeyReplicationRegions: handler<'EnableDefaultKeyReplicationRegions'>(async (input, ctx) =>
+    locked(ctx, () => [lockName(ctx.state, 'settings')], async () => {
+      const add = cleanRegions(ctx, input.ReplicationRegions);
+      const regions = [...new Set([...ctx.state.defaultReplicationRegions, ...add])];
+      await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: regions, mpa: ctx.state.mpa })]);
+      return { EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions] };
+    }),
+  ),
 
-  DisableDefaultKeyReplicationRegions: handler<'DisableDefaultKeyReplicationRegions'>(async (input, ctx) => {
-    const remove = new Set(input.ReplicationRegions);
-    const regions = ctx.state.defaultReplicationRegions.filter((r) => !remove.has(r));
-    await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: regions, mpa: ctx.state.mpa })]);
-    return { EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions] };
-  }),
+  DisableDefaultKeyReplicationRegions: handler<'DisableDefaultKeyReplicationRegions'>(async (input, ctx) =>
+    locked(ctx, () => [lockName(ctx.state, 'settings')], async () => {
+      const remove = new Set(input.ReplicationRegions);
+      const regions = ctx.state.defaultReplicationRegions.filter((r) => !remove.has(r));
+      await commit(ctx, [settingsChange(ctx, ctx.state, { defaultReplicationRegions: regions, mpa: ctx.state.mpa })]);
+      return { EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions] };
+    }),
+  ),
 
   GetDefaultKeyReplicationRegions: handler<'GetDefaultKeyReplicationRegions'>((_input, ctx) => ({
     EnabledReplicationRegions: [...ctx.state.defaultReplicationRegions],

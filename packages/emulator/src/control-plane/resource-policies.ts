@@ -1,6 +1,6 @@
 import { notFoundError, publicPolicyError, validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveResourceArn, updateKey } from '../keys/key-access.js';
+import { checkResourceArn, requireNotPendingDeletion, resolveResourceArn, updateKey, withKey } from '../keys/key-access.js';
 import { cloneKey } from '../state/commit.js';
 
 /**
@@ -50,13 +50,15 @@ function checkPolicy(text: string): void {
 
 export const resourcePolicyOperations: PartialOperationTable<'PutResourcePolicy' | 'GetResourcePolicy' | 'DeleteResourcePolicy'> = {
   PutResourcePolicy: handler<'PutResourcePolicy'>(async (input, ctx) => {
-    const key = await resolveResourceArn(ctx, input.ResourceArn);
-    requireNotPendingDeletion(key);
-    checkPolicy(input.Policy);
-    const next = cloneKey(key);
-    next.policy = input.Policy;
-    await updateKey(ctx, ctx.state, key, next);
-    return { ResourceArn: next.keyArn, Policy: input.Policy };
+    checkResourceArn(input.ResourceArn);
+    return withKey(ctx, input.ResourceArn, async (key) => {
+      requireNotPendingDeletion(key);
+      checkPolicy(input.Policy);
+      const next = cloneKey(key);
+      next.policy = input.Policy;
+      await updateKey(ctx, ctx.state, key, next);
+      return { ResourceArn: next.keyArn, Policy: input.Policy };
+    });
   }),
 
   GetResourcePolicy: handler<'GetResourcePolicy'>(async (input, ctx) => {
@@ -66,12 +68,14 @@ export const resourcePolicyOperations: PartialOperationTable<'PutResourcePolicy'
   }),
 
   DeleteResourcePolicy: handler<'DeleteResourcePolicy'>(async (input, ctx) => {
-    const key = await resolveResourceArn(ctx, input.ResourceArn);
-    if (key.policy !== undefined) {
-      const next = cloneKey(key);
-      delete next.policy;
-      await updateKey(ctx, ctx.state, key, next);
-    }
-    return {};
+    checkResourceArn(input.ResourceArn);
+    return withKey(ctx, input.ResourceArn, async (key) => {
+      if (key.policy !== undefined) {
+        const next = cloneKey(key);
+        delete next.policy;
+        await updateKey(ctx, ctx.state, key, next);
+      }
+      return {};
+    });
   }),
 };

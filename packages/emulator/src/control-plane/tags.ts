@@ -1,7 +1,7 @@
 import type { Tag } from '@aws-sdk/client-payment-cryptography';
 import { quotaError, validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
-import { requireNotPendingDeletion, resolveResourceArn, updateKey } from '../keys/key-access.js';
+import { checkResourceArn, requireNotPendingDeletion, resolveResourceArn, updateKey, withKey } from '../keys/key-access.js';
 import { cloneKey } from '../state/commit.js';
 import { tagsView } from '../keys/key-view.js';
 import { paginate } from './pagination.js';
@@ -32,30 +32,34 @@ export function checkTags(tags: readonly Tag[] | undefined): Map<string, string>
 
 export const tagOperations: PartialOperationTable<'TagResource' | 'UntagResource' | 'ListTagsForResource'> = {
   TagResource: handler<'TagResource'>(async (input, ctx) => {
-    const key = await resolveResourceArn(ctx, input.ResourceArn!);
-    requireNotPendingDeletion(key);
-    const add = checkTags(input.Tags);
-    const merged = new Map(key.tags ?? []);
-    for (const [k, v] of add) merged.set(k, v);
-    if (merged.size > MAX_TAGS_PER_KEY) {
-      throw quotaError(`A key can have at most ${MAX_TAGS_PER_KEY} tags; this request would give it ${merged.size}`);
-    }
-    const next = cloneKey(key);
-    if (merged.size > 0) next.tags = merged;
-    await updateKey(ctx, ctx.state, key, next);
-    return {};
+    checkResourceArn(input.ResourceArn!);
+    return withKey(ctx, input.ResourceArn!, async (key) => {
+      requireNotPendingDeletion(key);
+      const add = checkTags(input.Tags);
+      const merged = new Map(key.tags ?? []);
+      for (const [k, v] of add) merged.set(k, v);
+      if (merged.size > MAX_TAGS_PER_KEY) {
+        throw quotaError(`A key can have at most ${MAX_TAGS_PER_KEY} tags; this request would give it ${merged.size}`);
+      }
+      const next = cloneKey(key);
+      if (merged.size > 0) next.tags = merged;
+      await updateKey(ctx, ctx.state, key, next);
+      return {};
+    });
   }),
 
   UntagResource: handler<'UntagResource'>(async (input, ctx) => {
-    const key = await resolveResourceArn(ctx, input.ResourceArn!);
-    requireNotPendingDeletion(key);
-    if (key.tags !== undefined) {
-      const next = cloneKey(key);
-      for (const k of input.TagKeys!) next.tags!.delete(k);
-      if (next.tags!.size === 0) delete next.tags;
-      await updateKey(ctx, ctx.state, key, next);
-    }
-    return {};
+    checkResourceArn(input.ResourceArn!);
+    return withKey(ctx, input.ResourceArn!, async (key) => {
+      requireNotPendingDeletion(key);
+      if (key.tags !== undefined) {
+        const next = cloneKey(key);
+        for (const k of input.TagKeys!) next.tags!.delete(k);
+        if (next.tags!.size === 0) delete next.tags;
+        await updateKey(ctx, ctx.state, key, next);
+      }
+      return {};
+    });
   }),
 
   ListTagsForResource: handler<'ListTagsForResource'>(async (input, ctx) => {

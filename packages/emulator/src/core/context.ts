@@ -1,4 +1,5 @@
 import type { KeyVault } from '../vault/key-vault.js';
+import type { KeyedLock } from '../state/keyed-lock.js';
 import type { Store } from '../store/store.js';
 import type { RegionState, StateStore } from '../state/region-state.js';
 
@@ -14,6 +15,8 @@ export interface EmulatorServices {
   readonly strictAlgorithms: boolean;
   /** one operational line (a failed write, a quarantined file); never key material (EmulatorOptions.log) */
   readonly log: (line: string) => void;
+  /** per key / alias name / region settings serialisation of mutations (state/keyed-lock.ts) */
+  readonly locks: KeyedLock;
 }
 
 /** What a handler knows about the request it serves. */

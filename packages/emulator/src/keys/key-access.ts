@@ -23,14 +23,30 @@ export function newKeyId(): string {
   return s;
 }
 
+/** Name of the lock of one key, alias or region's settings (state/keyed-lock.ts). */
+export function lockName(state: RegionState, kind: 'key' | 'alias' | 'settings', id = ''): string {
+  return `${state.accountId}/${state.region}/${kind}/${id}`;
+}
+
+function settleDue(ctx: RequestContext, key: KeyRecord): boolean {
+  return key.state === 'DELETE_PENDING' && key.deletePendingAt !== undefined && ctx.now >= key.deletePendingAt;
+}
+
 /**
  * Apply the passage of time: a DELETE_PENDING key whose waiting period is over becomes
  * DELETE_COMPLETE — its material is destroyed and the aliases pointing at it become
  * unassigned (user guide, "Deleting keys"; aws-api.md §10.1). The changed copies are persisted
  * before they replace the records in memory (state/commit.ts); answers the current record.
+ * Takes the key's lock (every change of an alias pointing at a key holds that key's lock too).
  */
 export async function settleKey(ctx: RequestContext, state: RegionState, key: KeyRecord): Promise<KeyRecord> {
-  if (key.state !== 'DELETE_PENDING' || key.deletePendingAt === undefined || ctx.now < key.deletePendingAt) return key;
+  if (!settleDue(ctx, key)) return key;
+  return ctx.services.locks.run([lockName(state, 'key', key.keyId)], async () => settleLocked(ctx, state, state.keys.get(key.keyId) ?? key));
+}
+
+/** settleKey for a caller that holds the key's lock. */
+export async function settleLocked(ctx: RequestContext, state: RegionState, key: KeyRecord): Promise<KeyRecord> {
+  if (!settleDue(ctx, key)) return key;
   const next = cloneKey(key);
   next.state = 'DELETE_COMPLETE';
   next.deletedAt = key.deletePendingAt;
@@ -45,6 +61,44 @@ export async function settleKey(ctx: RequestContext, state: RegionState, key: Ke
   return next;
 }
 
+const RETRY = Symbol('retry');
+
+/**
+ * Run `fn` holding the locks `namesOf()` names. `namesOf` is read from the current state (which
+ * key an alias points at, which replicas a key has) and read again once the locks are held:
+ * when it then names a lock not held, the locks are released and taken again.
+ */
+export async function locked<T>(ctx: RequestContext, namesOf: () => string[], fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const names = namesOf();
+    const r = await ctx.services.locks.run(names, async () => {
+      if (!namesOf().every((n) => names.includes(n))) return RETRY;
+      return { value: await fn() };
+    });
+    if (r !== RETRY) return r.value;
+  }
+}
+
+/** The lock names a change of `key` needs: the key, and the replicas of a primary. */
+export function keyLocks(ctx: RequestContext, key: KeyRecord): string[] {
+  const names = [lockName(ctx.state, 'key', key.keyId)];
+  for (const region of key.replicationRegions ?? []) names.push(lockName(ctx.services.states.get(ctx.accountId, region), 'key', key.keyId));
+  return names;
+}
+
+/**
+ * Change a key: `fn` runs holding the key's lock (and its replicas'), on its current, settled
+ * record, so changes of one key are serialised (linearisable). Throws as resolveKey does.
+ */
+export async function withKey<T>(ctx: RequestContext, identifier: string, fn: (key: KeyRecord) => Promise<T>): Promise<T> {
+  await resolveKey(ctx, identifier); // not found → ResourceNotFoundException; settles outside the lock
+  return locked(
+    ctx,
+    () => keyLocks(ctx, lookupKey(ctx, identifier)),
+    async () => fn(await settleLocked(ctx, ctx.state, lookupKey(ctx, identifier))),
+  );
+}
+
 function parseArn(arn: string): { region: string; account: string; kind: 'key' | 'alias'; rest: string } | undefined {
   const m = ARN_RE.exec(arn);
   if (m === null) return undefined;
@@ -57,6 +111,11 @@ function parseArn(arn: string): { region: string; account: string; kind: 'key' |
  * NOTE: ARNs of another account or region are not found (no cross-account use).
  */
 export async function resolveKey(ctx: RequestContext, identifier: string): Promise<KeyRecord> {
+  return settleKey(ctx, ctx.state, lookupKey(ctx, identifier));
+}
+
+/** resolveKey without applying the passage of time (for callers that hold the key's lock). */
+export function lookupKey(ctx: RequestContext, identifier: string): KeyRecord {
   const state = ctx.state;
   let keyArn: string | undefined;
   if (identifier.startsWith('alias/')) {
@@ -69,20 +128,24 @@ export async function resolveKey(ctx: RequestContext, identifier: string): Promi
     if (p === undefined || p.region !== state.region || p.account !== state.accountId) {
       throw notFoundError(identifier, `Key ${identifier} not found`);
     }
-    if (p.kind === 'alias') return resolveKey(ctx, `alias/${p.rest}`);
+    if (p.kind === 'alias') return lookupKey(ctx, `alias/${p.rest}`);
     keyArn = identifier;
   }
   const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
   const key = state.keys.get(keyId);
   if (key === undefined || key.keyArn !== keyArn) throw notFoundError(keyArn, `Key ${keyArn} not found`);
-  return settleKey(ctx, state, key);
+  return key;
 }
 
 /** A `ResourceArn` (tagging, policies): key ARNs only. */
 export async function resolveResourceArn(ctx: RequestContext, resourceArn: string): Promise<KeyRecord> {
+  checkResourceArn(resourceArn);
+  return resolveKey(ctx, resourceArn);
+}
+
+export function checkResourceArn(resourceArn: string): void {
   const p = parseArn(resourceArn);
   if (p === undefined || p.kind !== 'key') throw validationError(`ResourceArn ${resourceArn} is not a key ARN`);
-  return resolveKey(ctx, resourceArn);
 }
 
 /** Refuse a key that no longer exists for any purpose but GetKey/ListKeys. */
