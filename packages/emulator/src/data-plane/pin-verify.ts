@@ -13,6 +13,8 @@ import { decryptPin, dukptPinCipher, panFor, pekCipher, pvkCipher, type PinCiphe
  *
  * NOTE: AWS answers 500 for DukptAttributes with VisaPin (a live quirk, data-plane.md §5); the
  * emulator verifies it.
+ * NOTE: a Visa `VerificationValue` (4-12 digits in the model) other than 4 digits is a
+ * ValidationException (a PVV is 4 digits), not a verification failure.
  * NOTE: ISO 9564 format 4 blocks use the full-PAN field (ISO 9564-1:2017, as the AWS Java sample
  * that calls VerifyPinData builds them).
  */
