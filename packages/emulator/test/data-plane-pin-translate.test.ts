@@ -125,7 +125,7 @@ describe('TranslatePinData (boto3 over HTTP)', () => {
       tr({ ...base, OutgoingTranslationAttributes: iso(1) }),
       tr({ ...base, IncomingKeyIdentifier: k.pekAes.arn, IncomingTranslationAttributes: iso(4), EncryptedPinBlock: encryptIso4(k.pekAes.clear, '1234', PAN, 'legacy'), OutgoingTranslationAttributes: iso(1) }),
       tr({ ...base, OutgoingTranslationAttributes: { As2805Format0: { PrimaryAccountNumber: PAN } } }),
-      tr({ ...base, IncomingAs2805Attributes: { SystemTraceAuditNumber: '000001', TransactionAmount: '000000001000' } }),
+      tr({ ...base, IncomingAs2805Attributes: { SystemTraceAuditNumber: '000001', TransactionAmount: '000000001000' }, IncomingDukptAttributes: { KeySerialNumber: 'FFFF9876543210E00001' } }), // AS2805 KPE with DUKPT (AS2805 translation itself: data-plane-as2805-pin.test.ts)
       tr({ ...base, IncomingKeyIdentifier: k.pvkVisa.arn }),
       tr({ ...base, OutgoingKeyIdentifier: k.pvkIbm.arn }),
       tr({ ...base, OutgoingKeyIdentifier: k.pekAes.arn }), // ISO 0 out under an AES key

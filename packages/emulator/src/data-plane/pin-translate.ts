@@ -1,6 +1,7 @@
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
 import type { DukptDerivationAttributes, TranslatePinDataInput, TranslatePinDataOutput, TranslationIsoFormats, WrappedKey } from '../model/data-plane.types.generated.js';
+import { as2805PinCipher } from './pin-as2805.js';
 import { decryptPin, dukptPinCipher, encryptPin, PIN_FORMATS, pekCipher, type AwsPinFormat, type PinCipher } from './pin-codec.js';
 
 /**
@@ -16,8 +17,10 @@ import { decryptPin, dukptPinCipher, encryptPin, PIN_FORMATS, pekCipher, type Aw
  * NOTE: a PAN-bound incoming format (ISO 0, 3, 4) cannot go to ISO 1 — the API reference: "PIN block
  * format that requires PAN (example, formats 0,3,4) cannot be translated to a format (format 1)
  * that does not require a PAN" — a ValidationException, checked before anything is decrypted.
- * NOTE: AS2805 format 0 and `IncomingAs2805Attributes` (per-transaction PEK from STAN and amount,
- * AS2805.6.2) are not emulated: the derivation is not published (data-plane.md §11).
+ * NOTE: `IncomingAs2805Attributes` (per-transaction KPE from STAN and amount) follows the
+ * candidate derivation of AWS's AS2805 sample (pin-as2805.ts; unconfirmed against AWS), with any
+ * incoming ISO format, and not with IncomingDukptAttributes. The `As2805Format0` PIN block format is
+ * not emulated: its layout is not published (data-plane.md §11).
  */
 interface Side {
   format: AwsPinFormat;
@@ -31,7 +34,7 @@ const FORMAT_OF: Readonly<Record<'IsoFormat0' | 'IsoFormat1' | 'IsoFormat3' | 'I
   IsoFormat4: 'ISO_FORMAT_4',
 };
 
-const AS2805_REFUSAL = 'As2805Format0 PIN blocks (AS2805 PIN format 0 with an AS2805.6.2 per-transaction PEK) are not emulated: the derivation is not published';
+const AS2805_REFUSAL = 'As2805Format0 PIN blocks are not emulated: the AS2805 PIN block format 0 layout is not published';
 
 function side(attrs: TranslationIsoFormats, member: string): Side {
   if (attrs.As2805Format0 !== undefined) throw validationError(`${member}: ${AS2805_REFUSAL}`);
@@ -48,13 +51,18 @@ function keyFor(ctx: RequestContext, identifier: string, dukpt: DukptDerivationA
 }
 
 export async function translatePinData(input: TranslatePinDataInput, ctx: RequestContext): Promise<TranslatePinDataOutput> {
-  if (input.IncomingAs2805Attributes !== undefined) throw validationError(`IncomingAs2805Attributes: ${AS2805_REFUSAL}`);
+  if (input.IncomingAs2805Attributes !== undefined && input.IncomingDukptAttributes !== undefined) {
+    throw validationError('IncomingAs2805Attributes and IncomingDukptAttributes cannot be used together');
+  }
   const inc = side(input.IncomingTranslationAttributes, 'IncomingTranslationAttributes');
   const out = side(input.OutgoingTranslationAttributes, 'OutgoingTranslationAttributes');
   if (PIN_FORMATS[inc.format].usesPan && !PIN_FORMATS[out.format].usesPan) {
     throw validationError(`A PIN block of format ${inc.format} (bound to a PAN) cannot be translated to ${out.format}, which has no PAN`);
   }
-  const inKey = await keyFor(ctx, input.IncomingKeyIdentifier, input.IncomingDukptAttributes, input.IncomingWrappedKey, true, 'IncomingKeyIdentifier');
+  const inKey =
+    input.IncomingAs2805Attributes !== undefined
+      ? await as2805PinCipher(ctx, input.IncomingKeyIdentifier, input.IncomingAs2805Attributes, input.IncomingWrappedKey, 'IncomingKeyIdentifier')
+      : await keyFor(ctx, input.IncomingKeyIdentifier, input.IncomingDukptAttributes, input.IncomingWrappedKey, true, 'IncomingKeyIdentifier');
   const outKey = await keyFor(ctx, input.OutgoingKeyIdentifier, input.OutgoingDukptAttributes, input.OutgoingWrappedKey, false, 'OutgoingKeyIdentifier');
   const pin = decryptPin(inKey, inc.format, input.EncryptedPinBlock, inc.pan, 'legacy', 'IncomingKeyIdentifier');
   const block = encryptPin(outKey, out.format, pin, out.pan, 'legacy', 'OutgoingKeyIdentifier');
