@@ -26,6 +26,8 @@ import { storedKey, type OperationKey } from './operation-key.js';
  * 8 bytes because VerifyMac with DUKPT accepts only an 8- or 16-hex MAC (live AWS), so that a
  * generated DUKPT MAC always verifies; EmvMac to 8 bytes (the EMV script MAC, and the size the
  * user guide's example shows).
+ * GenerateMac DukptCmac under an AES working key still gives up to the full 16 bytes when
+ * MacLength asks for them (such a MAC cannot be verified: VerifyMac takes 4 or 8 bytes there).
  * VerifyMac: `Mac` must be 4 bytes to the full MAC (DUKPT: 4 or 8 bytes) and, when `MacLength`
  * is given, exactly that long — otherwise ValidationException; a mismatch is
  * VerificationFailedException INVALID_MAC.
@@ -34,13 +36,17 @@ type Direction = 'generate' | 'verify';
 
 interface MacPlan {
   key: OperationKey;
-  /** full-length MAC of the message */
-  full: Uint8Array;
+  /** length in bytes of the full MAC of this algorithm and key */
+  fullLength: number;
   defaultLength: number;
   /** the lengths a verified Mac may have, when narrower than 4..full */
   verifyLengths?: readonly number[];
-  /** EmvMac: verification through the engine */
-  emvVerify?: (mac: Uint8Array) => boolean;
+  /** the full MAC (a fresh array) */
+  generate(): Uint8Array;
+  /** constant-time check of a 4..full-byte MAC */
+  verify(mac: Uint8Array): boolean;
+  /** wipes what the plan computed */
+  dispose(): void;
 }
 
 const DUKPT_MEMBERS: readonly DukptMember[] = ['DukptIso9797Algorithm1', 'DukptIso9797Algorithm3', 'DukptCmac'];
@@ -51,27 +57,38 @@ function chosenMember(attrs: MacAttributes, field: string): keyof MacAttributes 
   return set[0]!;
 }
 
+/** A plan over an already computed full MAC: compared in constant time, wiped after a verify. */
+function computed(key: OperationKey, full: Uint8Array, defaultLength: number, verifyLengths?: readonly number[]): MacPlan {
+  return {
+    key,
+    fullLength: full.length,
+    defaultLength,
+    ...(verifyLengths === undefined ? {} : { verifyLengths }),
+    generate: () => full,
+    verify: (mac) => constantTimeEqual(full.subarray(0, mac.length), mac),
+    dispose: () => full.fill(0),
+  };
+}
+
 async function plan(ctx: RequestContext, identifier: string, attrs: MacAttributes, data: Uint8Array, direction: Direction, field: string): Promise<MacPlan> {
   const member = chosenMember(attrs, field);
   if (member === 'Algorithm') {
     const facts = macAlgorithmFacts(ctx, attrs.Algorithm!);
     const key = await storedKey(ctx, identifier, direction === 'generate' ? facts.generate : facts.verify);
     const full = facts.prepare(ctx, key)(data);
-    return { key, full, defaultLength: facts.defaultLength ?? full.length };
+    return computed(key, full, facts.defaultLength ?? full.length);
   }
   if (member === 'EmvMac') {
     const input = emvMacInput(attrs.EmvMac!);
     const key = await storedKey(ctx, identifier, 'EMV_MAC');
     const imk = emvImk(ctx, key);
-    // padding method 2 is applied by the engine (emvMac)
-    const full = imk.generateEmvMac(input, data);
-    return { key, full, defaultLength: 8, emvVerify: (mac) => imk.verifyEmvMac(input, data, mac) };
+    // the engine applies ISO 9797-1 padding method 2 and compares in constant time
+    return { key, fullLength: 8, defaultLength: 8, generate: () => imk.generateEmvMac(input, data), verify: (mac) => imk.verifyEmvMac(input, data, mac), dispose: () => undefined };
   }
   if ((DUKPT_MEMBERS as readonly string[]).includes(member)) {
     const m = member as DukptMember;
     const key = await storedKey(ctx, identifier, 'BDK');
-    const full = dukptMac(ctx, key, m, attrs[m]!, data);
-    return { key, full, defaultLength: m === 'DukptCmac' ? 8 : 4, verifyLengths: [4, 8] };
+    return computed(key, dukptMac(ctx, key, m, attrs[m]!, data), m === 'DukptCmac' ? 8 : 4, [4, 8]);
   }
   throw validationError(`${field}: unknown member ${String(member)}`);
 }
@@ -81,11 +98,12 @@ export const macOperations: PartialOperationTable<'GenerateMac' | 'VerifyMac'> =
     const data = hexToBytes(input.MessageData, { field: 'MessageData' });
     const p = await plan(ctx, input.KeyIdentifier, input.GenerationAttributes, data, 'generate', 'GenerationAttributes');
     const length = input.MacLength ?? p.defaultLength;
-    if (length > p.full.length) {
-      throw validationError(`MacLength ${length} is longer than the ${p.full.length}-byte MAC of this algorithm and key`);
+    if (length > p.fullLength) {
+      throw validationError(`MacLength ${length} is longer than the ${p.fullLength}-byte MAC of this algorithm and key`);
     }
-    const mac = bytesToHex(p.full.subarray(0, length));
-    p.full.fill(0);
+    const full = p.generate();
+    const mac = bytesToHex(full.subarray(0, length));
+    full.fill(0);
     return { KeyArn: p.key.arn, KeyCheckValue: p.key.kcv, Mac: mac };
   }),
 
@@ -96,18 +114,16 @@ export const macOperations: PartialOperationTable<'GenerateMac' | 'VerifyMac'> =
       throw validationError(`Mac has ${mac.length} bytes but MacLength is ${input.MacLength}`);
     }
     const p = await plan(ctx, input.KeyIdentifier, input.VerificationAttributes, data, 'verify', 'VerificationAttributes');
-    const full = p.full;
     try {
       if (p.verifyLengths !== undefined && !p.verifyLengths.includes(mac.length)) {
         throw validationError(`Mac must have a valid length of 8 or 16 hex characters for DUKPT MACs, got ${input.Mac.length}`);
       }
-      if (mac.length < 4 || mac.length > full.length) {
-        throw validationError(`Mac must be 4 to ${full.length} bytes (${8}–${full.length * 2} hex) for this algorithm and key, got ${mac.length}`);
+      if (mac.length < 4 || mac.length > p.fullLength) {
+        throw validationError(`Mac must be 4 to ${p.fullLength} bytes (8 to ${p.fullLength * 2} hex characters) for this algorithm and key, got ${mac.length} bytes`);
       }
-      const ok = p.emvVerify !== undefined ? p.emvVerify(mac) : constantTimeEqual(full.subarray(0, mac.length), mac);
-      if (!ok) throw verificationFailedError('INVALID_MAC');
+      if (!p.verify(mac)) throw verificationFailedError('INVALID_MAC');
     } finally {
-      full.fill(0);
+      p.dispose();
     }
     return { KeyArn: p.key.arn, KeyCheckValue: p.key.kcv };
   }),
