@@ -65,11 +65,11 @@ const CVV_LENGTHS = [3, 4] as const;
 const ALL_LENGTHS = [3, 4, 5] as const;
 
 function cvk(ctx: RequestContext, key: OperationKey): CardVerificationKey {
-  return prepared(ctx, key, 'visa-cvv', (clear) => new CardVerificationKey(clear));
+  return prepared(ctx, key, 'card-validation:visa-cvv', (clear) => new CardVerificationKey(clear));
 }
 
 function tdes(ctx: RequestContext, key: OperationKey): TdesCipher {
-  return prepared(ctx, key, 'tdes', (clear) => new TdesCipher(clear));
+  return prepared(ctx, key, 'card-validation:tdes', (clear) => new TdesCipher(clear));
 }
 
 /** The candidate CSC layout is defined for 15-digit PANs starting 34 or 37 only. */
