@@ -1,4 +1,4 @@
-import { createPrivateKey, diffieHellman, type KeyObject } from 'node:crypto';
+import { createPrivateKey, diffieHellman, type KeyObject, type X509Certificate } from 'node:crypto';
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
 import { KEY_ALGORITHMS } from '../keys/key-algorithms.js';
@@ -26,8 +26,8 @@ import { checkX509Validity, eccKeyAlgorithm, parseX509 } from './x509.js';
  * AES_256); user guide keys-importexport (the strength table: an ECC_NIST_P256 key protects keys
  * up to AES_128, P384 up to AES_192, P521 up to AES_256).
  *
- * The shared secret is wiped after use; the private key is read with keyMaterial() and its PKCS#8
- * bytes wiped once parsed. A wrong KDF choice, SharedInformation or partner key gives a different
+ * The shared secret is wiped after use; the private key is read with keyMaterial(), its PKCS#8
+ * bytes wiped once parsed (the parsed key is cached per record, privateKeyOf). A wrong KDF choice, SharedInformation or partner key gives a different
  * key, so whatever it protects fails with one fixed message (a MAC failure, a wrong PIN…).
  */
 
@@ -88,6 +88,38 @@ export function requireKbpkDeriveUsage(key: KeyRecord, member = 'PrivateKeyIdent
   }
 }
 
+/** A partner certificate whose chain to a CA record was verified (dates are checked per call). */
+interface VerifiedPartner {
+  readonly caText: string;
+  readonly ca: X509Certificate;
+  readonly leaf: X509Certificate;
+}
+
+/**
+ * Verified partner certificates per CA record, by certificate text: parsing and verifying costs
+ * more than the agreement itself. Only public data is kept; a CA whose certificate changes starts
+ * over; each CA keeps at most MAX_PARTNERS entries (cleared when full).
+ */
+const PARTNERS = new WeakMap<KeyRecord, Map<string, VerifiedPartner>>();
+const MAX_PARTNERS = 256;
+
+function verifiedPartner(caRecord: KeyRecord & { certificate: string }, certificate: string): VerifiedPartner {
+  let byText = PARTNERS.get(caRecord);
+  const hit = byText?.get(certificate);
+  if (hit !== undefined && hit.caText === caRecord.certificate) return hit;
+  const ca = parseX509(caRecord.certificate, `The certificate of ${caRecord.keyArn}`);
+  const leaf = parseX509(certificate, 'PublicKeyCertificate');
+  const chainProblem = !leaf.checkIssued(ca) ? 'its issuer is not the CA' : !leaf.verify(ca.publicKey) ? 'its signature does not verify with the CA key' : undefined;
+  if (chainProblem !== undefined) throw validationError(`PublicKeyCertificate is not signed by the certificate authority ${caRecord.keyArn}: ${chainProblem}`);
+  const verified: VerifiedPartner = { caText: caRecord.certificate, ca, leaf };
+  if (byText === undefined || byText.size >= MAX_PARTNERS) {
+    byText = new Map();
+    PARTNERS.set(caRecord, byText);
+  }
+  byText.set(certificate, verified);
+  return verified;
+}
+
 /**
  * The partner's ECC public key: `PublicKeyCertificate` signed by the imported CA (issuer name and
  * signature), both valid at the request time, an EC key on the curve of the emulator's key.
@@ -98,10 +130,7 @@ export function requireKbpkDeriveUsage(key: KeyRecord, member = 'PrivateKeyIdent
  */
 export async function partnerPublicKey(ctx: RequestContext, m: EcdhDerivation, agreement: AgreementKey): Promise<KeyObject> {
   const caRecord = await resolveCaRecord(ctx, m.CertificateAuthorityPublicKeyIdentifier!);
-  const ca = parseX509(caRecord.certificate, `The certificate of ${caRecord.keyArn}`);
-  const leaf = parseX509(m.PublicKeyCertificate!, 'PublicKeyCertificate');
-  const chainProblem = !leaf.checkIssued(ca) ? 'its issuer is not the CA' : !leaf.verify(ca.publicKey) ? 'its signature does not verify with the CA key' : undefined;
-  if (chainProblem !== undefined) throw validationError(`PublicKeyCertificate is not signed by the certificate authority ${caRecord.keyArn}: ${chainProblem}`);
+  const { ca, leaf } = verifiedPartner(caRecord, m.PublicKeyCertificate!);
   checkX509Validity(ca, ctx, `The certificate authority ${caRecord.keyArn}`);
   checkX509Validity(leaf, ctx, 'PublicKeyCertificate');
   const key = leaf.publicKey;
@@ -112,15 +141,31 @@ export async function partnerPublicKey(ctx: RequestContext, m: EcdhDerivation, a
   return key;
 }
 
-/** ECDH shared secret Z with the emulator's private key; the PKCS#8 copy is wiped. */
-function sharedSecret(ctx: RequestContext, key: KeyRecord, partner: KeyObject): Uint8Array {
+/**
+ * The emulator's private key as a node:crypto KeyObject, cached per K3 record while its sealed
+ * material is unchanged (NOTE: like operation-key.ts's prepared() cache and an HSM's key cache,
+ * this keeps the parsed private key in process memory; material at rest stays sealed). The
+ * PKCS#8 copy is wiped once parsed.
+ */
+const PRIVATE_KEYS = new WeakMap<KeyRecord, { sealed: string; key: KeyObject }>();
+
+function privateKeyOf(ctx: RequestContext, key: KeyRecord): KeyObject {
+  const sealed = key.sealed ?? '';
+  const hit = PRIVATE_KEYS.get(key);
+  if (hit !== undefined && hit.sealed === sealed) return hit.key;
   const pkcs8 = keyMaterial(ctx, key);
-  let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: 'der', type: 'pkcs8' });
+    const privateKey = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: 'der', type: 'pkcs8' });
+    PRIVATE_KEYS.set(key, { sealed, key: privateKey });
+    return privateKey;
   } finally {
     pkcs8.fill(0);
   }
+}
+
+/** ECDH shared secret Z with the emulator's private key (the caller wipes it). */
+function sharedSecret(ctx: RequestContext, key: KeyRecord, partner: KeyObject): Uint8Array {
+  const privateKey = privateKeyOf(ctx, key);
   try {
     return new Uint8Array(diffieHellman({ privateKey, publicKey: partner }));
   } catch {
