@@ -52,6 +52,7 @@ describe('AS2805 variant masks (test-vectors/data-plane-as2805.json)', () => {
       const facts = AS2805_KEY_VARIANTS[v.variant as keyof typeof AS2805_KEY_VARIANTS];
       expect(bytesToHex(as2805VariantMask(facts.pattern, 16))).toBe(v.mask);
       expect(facts.keyUsage).toBe(v.keyUsage);
+      expect(facts.published).toBe(!v.source.includes('NOT published'));
     });
   }
   for (const v of vectors.kekValidationMasks) {
@@ -59,6 +60,7 @@ describe('AS2805 variant masks (test-vectors/data-plane-as2805.json)', () => {
       const facts = AS2805_KEK_VALIDATION_VARIANTS[v.mask as keyof typeof AS2805_KEK_VALIDATION_VARIANTS];
       expect(bytesToHex(as2805VariantMask(facts.send.pattern, 16))).toBe(v.send);
       expect(bytesToHex(as2805VariantMask(facts.receive.pattern, 16))).toBe(v.receive);
+      expect(facts.send.published && facts.receive.published).toBe(!v.source.includes('NOT published'));
     });
   }
   it('a 24-byte KEK repeats the pattern over all 24 bytes (NOTE: emulator choice)', () => {

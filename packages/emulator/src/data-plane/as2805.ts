@@ -1,4 +1,4 @@
-import { PreparedAs2805KekValidation, bytesToHex, hexToBytes, ownEntry } from '@paycrypt/primitives';
+import { AS2805_KEK_VALIDATION_VARIANTS, PreparedAs2805KekValidation, bytesToHex, hexToBytes, ownEntry } from '@paycrypt/primitives';
 import { validationError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
 import { prepared, storedKey } from './operation-key.js';
@@ -9,7 +9,7 @@ import { prepared, storedKey } from './operation-key.js';
  * AWS's `as2805_1_5_KEK_Validation.py` sample): KRs random; RandomKeySend = TDES-CBC(KEK ⊕ send
  * mask, IV 0)[KRs]; RandomKeyReceive = TDES-CBC(KEK ⊕ receive mask, IV 0)[¬KRs, odd parity].
  * VARIANT_MASK_82 → 82…/84…; VARIANT_MASK_82C0 → 82C0…/84C0… (NOTE: that layout is not
- * documented; see the primitives table).
+ * documented; see the primitives table — refused under strictAlgorithms).
  *
  * - `KekValidationRequest`: a fresh KRs; answers both cryptograms (the caller keeps
  *   RandomKeyReceive and sends RandomKeySend to its partner).
@@ -33,6 +33,9 @@ export const as2805Operations: PartialOperationTable<'GenerateAs2805KekValidatio
   GenerateAs2805KekValidation: handler(async (input, ctx) => {
     const key = await storedKey(ctx, input.KeyIdentifier, 'AS2805_KEK_VALIDATION');
     const mask = input.RandomKeySendVariantMask;
+    if (ownEntry(AS2805_KEK_VALIDATION_VARIANTS, mask)?.send.published === false && ctx.services.strictAlgorithms) {
+      throw validationError(`RandomKeySendVariantMask ${mask} is refused (strictAlgorithms): its layout is not published; the emulator's mask is a choice not confirmed against AWS`);
+    }
     const kv = prepared(ctx, key, `as2805-kek-validation:${mask}`, (clear) => new PreparedAs2805KekValidation(clear, mask));
     const type = input.KekValidationType;
     if (type.KekValidationRequest !== undefined) {

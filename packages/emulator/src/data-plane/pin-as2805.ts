@@ -15,8 +15,12 @@ import type { PinCipher } from './pin-codec.js';
  * only prints a mismatch). The KPP is a stored or dynamic TR31_P0 TDES key allowing decryption
  * (KEY_RULES.PEK_DECRYPT; an AES PEK is refused: AS2805 is TDES only); the KPE is a TDES_2KEY key.
  * The KPP's key schedule is cached (prepared()); the KPE is derived per call and not kept.
+ * Refused with a ValidationException under strictAlgorithms.
  */
 export async function as2805PinCipher(ctx: RequestContext, identifier: string, attrs: As2805PekDerivationAttributes, wrapped: WrappedKey | undefined, member: string): Promise<PinCipher> {
+  if (ctx.services.strictAlgorithms) {
+    throw validationError('IncomingAs2805Attributes is refused (strictAlgorithms): the emulator\'s AS2805 KPE derivation is a public candidate not confirmed against AWS');
+  }
   const key = await operationKey(ctx, identifier, 'PEK_DECRYPT', wrapped, member);
   if (!key.keyAlgorithm.startsWith('TDES')) {
     throw validationError(`${member}: IncomingAs2805Attributes needs a TDES PIN key; ${key.arn} is ${key.keyAlgorithm}`);

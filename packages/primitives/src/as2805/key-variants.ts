@@ -25,6 +25,8 @@ import { ownEntry } from '../table.js';
 /** A variant: its byte pattern (repeated over the KEK) and where the pattern is published. */
 export interface As2805VariantFacts {
   readonly pattern: readonly number[];
+  /** false when no source publishes the layout (an emulator choice, marked NOTE) */
+  readonly published: boolean;
   readonly source: string;
 }
 
@@ -34,10 +36,10 @@ export interface As2805VariantFacts {
  * 00C0 (the published `<variant byte>C0` layout of the three working-key variants, with 00).
  */
 export const AS2805_KEY_VARIANTS = {
-  TERMINAL_MAJOR_KEY_VARIANT_00: { pattern: [0x00, 0xc0], keyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', source: 'NOTE: unpublished; 00C0 by analogy with [S] 28C0/22C0/24C0' },
-  PIN_ENCRYPTION_KEY_VARIANT_28: { pattern: [0x28, 0xc0], keyUsage: 'TR31_P0_PIN_ENCRYPTION_KEY', source: '[S] as2805_2_1_Working_Key_Exchange.py AS2805_VARIANT_MASKS: 28C0 × 8' },
-  MESSAGE_AUTHENTICATION_KEY_VARIANT_24: { pattern: [0x24, 0xc0], keyUsage: 'TR31_M0_ISO_16609_MAC_KEY', source: '[S] as2805_2_1_Working_Key_Exchange.py AS2805_VARIANT_MASKS: 24C0 × 8' },
-  DATA_ENCRYPTION_KEY_VARIANT_22: { pattern: [0x22, 0xc0], keyUsage: 'TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY', source: '[S] as2805_2_1_Working_Key_Exchange.py AS2805_VARIANT_MASKS: 22C0 × 8' },
+  TERMINAL_MAJOR_KEY_VARIANT_00: { pattern: [0x00, 0xc0], published: false, keyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', source: 'NOTE: unpublished; 00C0 by analogy with [S] 28C0/22C0/24C0' },
+  PIN_ENCRYPTION_KEY_VARIANT_28: { pattern: [0x28, 0xc0], published: true, keyUsage: 'TR31_P0_PIN_ENCRYPTION_KEY', source: '[S] as2805_2_1_Working_Key_Exchange.py AS2805_VARIANT_MASKS: 28C0 × 8' },
+  MESSAGE_AUTHENTICATION_KEY_VARIANT_24: { pattern: [0x24, 0xc0], published: true, keyUsage: 'TR31_M0_ISO_16609_MAC_KEY', source: '[S] as2805_2_1_Working_Key_Exchange.py AS2805_VARIANT_MASKS: 24C0 × 8' },
+  DATA_ENCRYPTION_KEY_VARIANT_22: { pattern: [0x22, 0xc0], published: true, keyUsage: 'TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY', source: '[S] as2805_2_1_Working_Key_Exchange.py AS2805_VARIANT_MASKS: 22C0 × 8' },
 } as const satisfies Readonly<Record<string, As2805VariantFacts & { keyUsage: string }>>;
 
 export type As2805KeyVariantName = keyof typeof AS2805_KEY_VARIANTS;
@@ -49,12 +51,12 @@ export type As2805KeyVariantName = keyof typeof AS2805_KEY_VARIANTS;
  */
 export const AS2805_KEK_VALIDATION_VARIANTS = {
   VARIANT_MASK_82: {
-    send: { pattern: [0x82], source: '[S] as2805_1_5_KEK_Validation.py REQUEST_VARIANT_MASK = 16 × 82' },
-    receive: { pattern: [0x84], source: '[S] as2805_1_5_KEK_Validation.py RESPONSE_VARIANT_MASK = 16 × 84' },
+    send: { pattern: [0x82], published: true, source: '[S] as2805_1_5_KEK_Validation.py REQUEST_VARIANT_MASK = 16 × 82' },
+    receive: { pattern: [0x84], published: true, source: '[S] as2805_1_5_KEK_Validation.py RESPONSE_VARIANT_MASK = 16 × 84' },
   },
   VARIANT_MASK_82C0: {
-    send: { pattern: [0x82, 0xc0], source: 'NOTE: unpublished; 82C0 repeated, by analogy with [S] 28C0' },
-    receive: { pattern: [0x84, 0xc0], source: 'NOTE: unpublished; 84C0 repeated, by analogy with [S] 28C0' },
+    send: { pattern: [0x82, 0xc0], published: false, source: 'NOTE: unpublished; 82C0 repeated, by analogy with [S] 28C0' },
+    receive: { pattern: [0x84, 0xc0], published: false, source: 'NOTE: unpublished; 84C0 repeated, by analogy with [S] 28C0' },
   },
 } as const satisfies Readonly<Record<string, { send: As2805VariantFacts; receive: As2805VariantFacts }>>;
 

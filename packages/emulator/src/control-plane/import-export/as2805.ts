@@ -45,9 +45,16 @@ export interface ExportAs2805KeyCryptogram {
 /** AS2805 cryptography is TDES only (user guide: "All cryptography in this standard is currently based on TDES"). */
 const AS2805_KEY_ALGORITHMS: readonly string[] = ['TDES_2KEY', 'TDES_3KEY'];
 
-function variantFacts(variant: string | undefined): (typeof AS2805_KEY_VARIANTS)[keyof typeof AS2805_KEY_VARIANTS] {
+/**
+ * The variant's facts. NOTE: a variant whose mask layout no source publishes
+ * (TERMINAL_MAJOR_KEY_VARIANT_00) is refused under strictAlgorithms.
+ */
+function variantFacts(ctx: RequestContext, variant: string | undefined): (typeof AS2805_KEY_VARIANTS)[keyof typeof AS2805_KEY_VARIANTS] {
   const facts = ownEntry(AS2805_KEY_VARIANTS, variant);
   if (facts === undefined) throw validationError(`As2805KeyVariant ${String(variant)} is not an AS2805 key variant`);
+  if (!facts.published && ctx.services.strictAlgorithms) {
+    throw validationError(`As2805KeyVariant ${String(variant)} is refused (strictAlgorithms): its variant mask is not published; the emulator's mask is a choice not confirmed against AWS`);
+  }
   return facts;
 }
 
@@ -71,7 +78,7 @@ async function as2805Kek(ctx: RequestContext, identifier: string, mode: 'Wrap' |
 }
 
 export async function importAs2805KeyCryptogram(ctx: RequestContext, input: ImportKeyInput, m: ImportAs2805KeyCryptogram): Promise<ImportKeyOutput> {
-  const facts = variantFacts(m.As2805KeyVariant);
+  const facts = variantFacts(ctx, m.As2805KeyVariant);
   const algorithm = m.KeyAlgorithm!;
   if (!AS2805_KEY_ALGORITHMS.includes(algorithm)) {
     throw validationError(`KeyAlgorithm ${algorithm} cannot be imported as an AS2805 key cryptogram (TDES_2KEY, TDES_3KEY)`);
@@ -103,7 +110,7 @@ export async function importAs2805KeyCryptogram(ctx: RequestContext, input: Impo
 }
 
 export async function exportAs2805KeyCryptogram(ctx: RequestContext, p: ExportPayload, m: ExportAs2805KeyCryptogram): Promise<WrappedKey> {
-  const facts = variantFacts(m.As2805KeyVariant);
+  const facts = variantFacts(ctx, m.As2805KeyVariant);
   if (p.dukptInitialKey === true) throw validationError('ExportDukptInitialKey cannot be exported as an AS2805 key cryptogram');
   if (!AS2805_KEY_ALGORITHMS.includes(p.keyAlgorithm)) {
     throw validationError(`KeyAlgorithm ${p.keyAlgorithm} cannot be exported as an AS2805 key cryptogram (TDES_2KEY, TDES_3KEY)`);
