@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAwsError } from '../src/index.js';
 import { boto3Calls, dataPlaneHarness, hasBoto3, importByValue, type DataPlaneHarness, type ImportedKey } from './data-plane-kit.js';
+import { clearBlock8, decodeBlock8 } from './data-plane-pin-kit.js';
 import { ecdhSetup, publishedKcv, type EcdhSetup } from './data-plane-key-material-kit.js';
 import { withBadSignature, type Curve, type KdfHash, type KdfName } from './ecdh-kit.js';
 import { TDES_KEY } from './ecdh-sdk-kit.js';
@@ -17,14 +18,15 @@ import { hex, KEK_MODES, nodeKcv, toHex } from './tr31-kit.js';
 
 interface PinVector {
   description: string;
-  inputs: { pin: string; pan: string };
-  expected: { pinblock: string };
+  inputs: { pin: string; pan: string; pvk?: string; pvki?: string };
+  expected: { pinblock?: string; pvv?: string };
 }
-const ISO0 = (JSON.parse(readFileSync(new URL('../../../test-vectors/pin.json', import.meta.url), 'utf8')) as PinVector[]).find(
-  (v) => v.description === 'ISO 9564-1 format 0 PIN block' && v.inputs.pan === '4012345678909',
-)!;
+const PIN_VECTORS = JSON.parse(readFileSync(new URL('../../../test-vectors/pin.json', import.meta.url), 'utf8')) as PinVector[];
+const ISO0 = PIN_VECTORS.find((v) => v.description === 'ISO 9564-1 format 0 PIN block' && v.inputs.pan === '4012345678909')!;
+/** psec test_generate_visa_pvv (test-vectors/pin.json): PVK, PVKI 1, PIN 4524 → PVV 8523 */
+const PVV = PIN_VECTORS.find((v) => v.description === 'Visa PVV' && v.inputs.pin === '4524')!;
 const PAN = ISO0.inputs.pan;
-const CLEAR_BLOCK = ISO0.expected.pinblock; // 041274EDCBA9876F (PIN 1234)
+const CLEAR_BLOCK = ISO0.expected.pinblock!; // 041274EDCBA9876F (PIN 1234)
 
 /** TDES-ECB with node:crypto (a 2-key key extended to K1 K2 K1). */
 function tdes(key: Uint8Array, dataHex: string, decrypt = false): string {
@@ -46,6 +48,7 @@ describe('DiffieHellmanSymmetricKey (ECDH-derived dynamic key)', () => {
   let h: DataPlaneHarness;
   let s: EcdhSetup;
   let pek: ImportedKey;
+  let pvk: ImportedKey;
 
   beforeAll(async () => {
     h = await dataPlaneHarness();
@@ -57,6 +60,7 @@ describe('DiffieHellmanSymmetricKey (ECDH-derived dynamic key)', () => {
       'none-P-256': ['P-256', undefined as unknown as string],
     });
     pek = await importByValue(h.client, TDES_KEY, 'TR31_P0_PIN_ENCRYPTION_KEY', 'TDES_2KEY', KEK_MODES);
+    pvk = await importByValue(h.client, PVV.inputs.pvk!, 'TR31_V2_VISA_PIN_VERIFICATION_KEY', 'TDES_2KEY', { Generate: true, Verify: true });
   }, 60_000);
   afterAll(() => h.close());
 
@@ -124,6 +128,34 @@ describe('DiffieHellmanSymmetricKey (ECDH-derived dynamic key)', () => {
     expect(r3!.ok, JSON.stringify(r3)).toBeDefined();
     expect(tdes(hex(TDES_KEY), r3!.ok!.PinBlock as string, true)).toBe(CLEAR_BLOCK);
     expect(r3!.ok).toMatchObject({ KeyArn: pek.arn, KeyCheckValue: publishedKcv(TDES_KEY, 'ANSI_X9_24') });
+  });
+
+  it.runIf(hasBoto3())('VerifyPinData / GeneratePinData with EncryptionWrappedKey: the psec PVV verifies a block under the derived key; a generated PIN decodes under it', async () => {
+    const d: Dh = { name: 'pek-P-256', curve: 'P-256', kdf: 'ANSI_X963', hash: 'SHA_384', alg: 'TDES_2KEY' };
+    const k = partner(d);
+    const pan = PVV.inputs.pan;
+    const visa = (pvv: string) => ({ VisaPin: { PinVerificationKeyIndex: Number(PVV.inputs.pvki), VerificationValue: pvv } });
+    const verify = (pvv: string, block: string) => ({
+      op: 'verify_pin_data',
+      params: { VerificationKeyIdentifier: pvk.arn, EncryptionKeyIdentifier: s.keys['pek-P-256']!.arn, PrimaryAccountNumber: pan, PinBlockFormat: 'ISO_FORMAT_0', EncryptedPinBlock: block, VerificationAttributes: visa(pvv), EncryptionWrappedKey: wrapped(d) },
+    });
+    const block = tdes(k, clearBlock8(0, PVV.inputs.pin, pan));
+    const [good, bad, gen] = await boto3Calls(h.endpoint, [
+      verify(PVV.expected.pvv!, block),
+      verify(PVV.expected.pvv === '0000' ? '1111' : '0000', block),
+      {
+        op: 'generate_pin_data',
+        params: { GenerationKeyIdentifier: pvk.arn, EncryptionKeyIdentifier: s.keys['pek-P-256']!.arn, PrimaryAccountNumber: pan, PinBlockFormat: 'ISO_FORMAT_0', PinDataLength: 4, GenerationAttributes: { VisaPin: { PinVerificationKeyIndex: 1 } }, EncryptionWrappedKey: wrapped(d) },
+      },
+    ]);
+    expect(good!.ok, JSON.stringify(good)).toMatchObject({ VerificationKeyArn: pvk.arn, EncryptionKeyArn: s.keys['pek-P-256']!.arn, EncryptionKeyCheckValue: nodeKcv(k, 'TDES', 'ANSI_X9_24') });
+    expect(bad!.error).toMatchObject({ code: 'VerificationFailedException', status: 400, fields: { Reason: 'INVALID_PIN' } });
+    expect(gen!.ok, JSON.stringify(gen)).toBeDefined();
+    const pin = decodeBlock8(0, tdes(k, gen!.ok!.EncryptedPinBlock as string, true), pan).pin;
+    expect(pin).toMatch(/^\d{4}$/);
+    const pvv = (gen!.ok!.PinData as { VerificationValue: string }).VerificationValue;
+    const [again] = await boto3Calls(h.endpoint, [verify(pvv, gen!.ok!.EncryptedPinBlock as string)]);
+    expect(again!.ok, JSON.stringify(again)).toBeDefined();
   });
 
   it.runIf(hasBoto3())('EncryptData / DecryptData with a D0 key derived by ECDH (AES_192, ECB), checked with node:crypto AES', async () => {
