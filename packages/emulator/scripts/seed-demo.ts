@@ -1,4 +1,5 @@
-// The seed scenario through the real AWS SDK against the in-process emulator, run by
+// The seed scenario through the real AWS SDK (control plane) and restJson1 data-plane requests
+// through the emulator's router (no data-plane SDK exists here) against the in-process emulator, run by
 // `pnpm demo` (scripts/demo.ts). It lives in this package because the SDK is a dependency of
 // @paycrypt/emulator, not of the workspace root. Clear keys are never printed.
 import {
@@ -10,7 +11,18 @@ import {
   type KeyModesOfUse,
 } from '@aws-sdk/client-payment-cryptography';
 import { awsKeyAttributesFromTr31, parseTr31 } from '@paycrypt/keyblock';
-import { Emulator, inProcessHandler } from '../src/index.js';
+import { Emulator, handleRequest, inProcessHandler } from '../src/index.js';
+
+const PAN = '4111111111111111';
+const EXPIRY = '1230';
+
+/** GenerateCardValidationData (CVV2) as a restJson1 request through the emulator's router, no socket. */
+async function cvv2(emulator: Emulator, keyArn: string): Promise<{ ValidationData: string; KeyCheckValue: string }> {
+  const body = JSON.stringify({ KeyIdentifier: keyArn, PrimaryAccountNumber: PAN, GenerationAttributes: { CardVerificationValue2: { CardExpiryDate: EXPIRY } } });
+  const res = await handleRequest(emulator, { method: 'POST', path: '/cardvalidationdata/generate', headers: { 'content-type': 'application/json' }, body });
+  if (res.status !== 200) throw new Error(`GenerateCardValidationData answered ${res.status}: ${res.body}`);
+  return JSON.parse(res.body) as { ValidationData: string; KeyCheckValue: string };
+}
 
 /** Runs the scenario, printing each step; answers the number of failed checks (0 = all passed). */
 export async function runSeedDemo(): Promise<number> {
@@ -57,6 +69,10 @@ export async function runSeedDemo(): Promise<number> {
       console.log(`        ${k.KeyArn}`);
     }
 
+    const before = await cvv2(emulator, cvk.KeyArn!);
+    console.log(`\n   data plane: GenerateCardValidationData CVV2 for PAN ${PAN}, expiry ${EXPIRY} → ${before.ValidationData} (key KCV ${before.KeyCheckValue})`);
+    check(/^[0-9]{3}$/.test(before.ValidationData) && before.KeyCheckValue === cvk.KeyCheckValue, 'a 3-digit CVV2 from the CVK');
+
     console.log('\n2. ExportKey: the CVK under the KEK as a TR-31 key block');
     const wrapped = (await client.send(new ExportKeyCommand({ ExportKeyIdentifier: cvk.KeyArn, KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: kek.KeyArn } } })))
       .WrappedKey!;
@@ -83,6 +99,9 @@ export async function runSeedDemo(): Promise<number> {
     check(imported.KeyOrigin === 'EXTERNAL', 'KeyOrigin EXTERNAL');
     check(ia.KeyUsage === cvk.KeyAttributes!.KeyUsage && ia.KeyAlgorithm === cvk.KeyAttributes!.KeyAlgorithm && on(ia.KeyModesOfUse) === on(cvk.KeyAttributes!.KeyModesOfUse), 'attributes from the header = the CVK attributes');
     check(imported.KeyCheckValue === cvk.KeyCheckValue, `KCV ${imported.KeyCheckValue} matches the CVK KCV ${cvk.KeyCheckValue}`);
+    const after = await cvv2(emulator, imported.KeyArn!);
+    console.log(`   data plane: CVV2 with the imported key → ${after.ValidationData} (before export: ${before.ValidationData})`);
+    check(after.ValidationData === before.ValidationData, 'the CVV2 after export and import equals the CVV2 before');
 
     console.log('\n5. ImportKey of the same block with one character of the authenticator changed');
     const last = block.length - 1;
