@@ -228,3 +228,4 @@ export {
   type As2805VariantFacts,
 } from './as2805/key-variants.js';
 export { as2805DerivePek, as2805Owf, as2805PekDerivationData } from './as2805/pek-derivation.js';
+export { TdesDukptDeriver } from './dukpt/tdes-dukpt-deriver.js';

@@ -12,8 +12,7 @@ import {
   bytesToHex,
   PrimitivesError,
   TdesCipher,
-  TdesDukptBdk,
-  tdesDukptWorkingKey,
+  TdesDukptDeriver,
 } from '@paycrypt/primitives';
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
@@ -109,8 +108,8 @@ const PIN_KEY_CACHE_SIZE = 512;
 /**
  * The DUKPT PIN key for a KSN under a BDK (stored, or dynamic under `wrapped`): TDES DUKPT
  * (X9.24-1:2009) PIN variant of the transaction key; AES DUKPT (X9.24-3:2017) working key of usage
- * PIN_ENCRYPTION (0x1000) of the requested type. The BDK's preparation (TDES: both key schedules;
- * AES: an LRU of per-terminal derivers) is cached per stored key, and so is the PIN-key cipher of recent KSNs.
+ * PIN_ENCRYPTION (0x1000) of the requested type. The BDK's preparation (TDES and AES: an LRU of
+ * per-terminal derivers that remember the last bit walk) is cached per stored key, and so is the PIN-key cipher of recent KSNs.
  *
  * NOTE: `DukptKeyVariant` does not change a PIN key (X9.24 has one PIN key per KSN); it is accepted
  * and ignored here.
@@ -122,16 +121,20 @@ export async function dukptPinCipher(ctx: RequestContext, identifier: string, du
   if (bdkFamily === 'TDES') {
     const type = dukpt.DerivationType ?? 'TDES_2KEY';
     if (type !== 'TDES_2KEY') throw validationError(`${member}: DUKPT derivation type ${type} needs an AES BDK; ${key.arn} is ${key.keyAlgorithm}`);
-    const p = prepared(ctx, key, 'pin:dukpt:tdes-bdk', (clear) => ({ bdk: new TdesDukptBdk(clear), keys: new PinKeyCache(PIN_KEY_CACHE_SIZE) }));
-    const cipher = p.keys.get(ksn, () => {
-      const wk = tdesDukptWorkingKey(p.bdk, ksn, 'PIN');
-      try {
-        return new TdesCipher(wk);
-      } finally {
-        wk.fill(0);
-      }
-    });
-    return { key, cipher, family: 'TDES' };
+    const p = prepared(ctx, key, 'pin:dukpt:tdes-bdk', (clear) => ({ deriver: new TdesDukptDeriver(clear), keys: new PinKeyCache(PIN_KEY_CACHE_SIZE) }));
+    try {
+      const cipher = p.keys.get(ksn, () => {
+        const wk = p.deriver.workingKey(ksn, 'PIN');
+        try {
+          return new TdesCipher(wk);
+        } finally {
+          wk.fill(0);
+        }
+      });
+      return { key, cipher, family: 'TDES' };
+    } finally {
+      if (key.record === undefined) p.deriver.dispose();
+    }
   }
   const type = dukpt.DerivationType ?? key.keyAlgorithm;
   const keyType = aesDukptKeyTypeFromAws(type);
