@@ -5,7 +5,7 @@ import { lockName, locked, lookupKey, requireNotPendingDeletion, resolveKey, set
 import type { AliasRecord } from '../state/records.js';
 import { aliasChange, commit } from '../state/commit.js';
 import { aliasView } from '../keys/key-view.js';
-import { paginate } from './pagination.js';
+import { paginateOrdered } from './pagination.js';
 
 /**
  * Aliases (aws-api.md §10.2): `alias/<name>`, unique and case-sensitive per account and region;
@@ -88,11 +88,14 @@ export const aliasOperations: PartialOperationTable<AliasOps> = {
     });
   }),
 
-  /** Aliases in creation order; `KeyArn` (newest model) filters to one key's aliases. */
+  /**
+   * Aliases in name order (code points), `KeyArn` (newest model) filters to one key's aliases.
+   * NOTE: AWS does not document the order; name order is stable across a walk and a restart.
+   */
   ListAliases: handler<'ListAliases'>((input, ctx) => {
     const keyArn = (input as { KeyArn?: string }).KeyArn;
     const all = [...ctx.state.aliases.values()].filter((a) => keyArn === undefined || a.keyArn === keyArn);
-    const page = paginate(all.map(aliasView), `ListAliases:${keyArn ?? ''}`, input.NextToken, input.MaxResults);
+    const page = paginateOrdered(all.map(aliasView), (a) => a.AliasName!, `ListAliases:${keyArn ?? ''}`, input.NextToken, input.MaxResults);
     return page.nextToken === undefined ? { Aliases: page.items } : { Aliases: page.items, NextToken: page.nextToken };
   }),
 };

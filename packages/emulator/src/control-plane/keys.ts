@@ -5,7 +5,7 @@ import { resolveKey, settleKey } from '../keys/key-access.js';
 import { checkCreateKeyAttributes } from '../keys/key-attributes.js';
 import { createKeyRecord } from '../keys/key-factory.js';
 import { keySummaryView, keyView } from '../keys/key-view.js';
-import { paginate } from './pagination.js';
+import { keyOrder, paginateOrdered } from './pagination.js';
 import { checkReplicationRegions, newPrimary } from './replication.js';
 import { checkTags } from './tags.js';
 
@@ -50,7 +50,7 @@ export const keyOperations: PartialOperationTable<'CreateKey' | 'GetKey' | 'List
   }),
 
   /**
-   * Keys in creation order. NOTE: DELETE_COMPLETE keys are listed only when asked for with
+   * Keys in creation order (creation time, then key id: the cursor's order, pagination.ts). NOTE: DELETE_COMPLETE keys are listed only when asked for with
    * `KeyState: DELETE_COMPLETE` (AWS's behaviour is not documented).
    */
   ListKeys: handler<'ListKeys'>(async (input, ctx) => {
@@ -60,7 +60,7 @@ export const keyOperations: PartialOperationTable<'CreateKey' | 'GetKey' | 'List
       const key = await settleKey(ctx, ctx.state, k);
       if (wanted === undefined ? key.state !== 'DELETE_COMPLETE' : key.state === wanted) all.push(key);
     }
-    const page = paginate(all, `ListKeys:${wanted ?? ''}`, input.NextToken, input.MaxResults);
+    const page = paginateOrdered(all, keyOrder, `ListKeys:${wanted ?? ''}`, input.NextToken, input.MaxResults);
     const Keys = page.items.map(keySummaryView);
     return page.nextToken === undefined ? { Keys } : { Keys, NextToken: page.nextToken };
   }),

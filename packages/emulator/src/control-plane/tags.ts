@@ -4,7 +4,7 @@ import { handler, type PartialOperationTable } from '../core/registry.js';
 import { checkResourceArn, requireNotPendingDeletion, resolveResourceArn, updateKey, withKey } from '../keys/key-access.js';
 import { cloneKey } from '../state/commit.js';
 import { tagsView } from '../keys/key-view.js';
-import { paginate } from './pagination.js';
+import { paginateUnordered } from './pagination.js';
 
 /**
  * Tags (user guide "Tagging keys"; aws-api.md §10.3): at most 50 user tags per key, keys and
@@ -64,7 +64,7 @@ export const tagOperations: PartialOperationTable<'TagResource' | 'UntagResource
 
   ListTagsForResource: handler<'ListTagsForResource'>(async (input, ctx) => {
     const key = await resolveResourceArn(ctx, input.ResourceArn!);
-    const page = paginate(tagsView(key.tags), `ListTagsForResource:${key.keyArn}`, input.NextToken, input.MaxResults);
+    const page = paginateUnordered(tagsView(key.tags), (t) => t.Key!, `ListTagsForResource:${key.keyArn}`, input.NextToken, input.MaxResults);
     return page.nextToken === undefined ? { Tags: page.items } : { Tags: page.items, NextToken: page.nextToken };
   }),
 };
