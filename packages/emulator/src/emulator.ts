@@ -124,7 +124,7 @@ export class Emulator {
   static async open(options: EmulatorOptions = {}): Promise<Emulator> {
     if (options.dataDir === undefined) return Emulator.inMemory(options);
     if (options.lmk === undefined) throw new TypeError('"lmk" is required with "dataDir" (see vault/lmk.ts)');
-    const dirStore: Store = await DirStore.open(options.dataDir, lmkCheckValue(options.lmk));
+    const dirStore: Store = await DirStore.open(options.dataDir, lmkCheckValue(options.lmk), options.log ?? defaultLog);
     const store = options.wrapStore === undefined ? dirStore : options.wrapStore(dirStore);
     const states = new StateStore();
     await store.load(states);

@@ -1,5 +1,5 @@
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 import {
@@ -33,6 +33,8 @@ import type { RegionSettings } from '../state/commit.js';
  * them has none and opens as before (the CA is then generated on first use), and older code
  * ignores them.
  *
+ * A file that does not decode is moved to `DIR/quarantine/` at load (see load()).
+ *
  * Every write is atomic and durable before the promise resolves: write a temporary file, fsync
  * it, rename it over the target, fsync the directory. A kill at any moment leaves either the
  * old or the new file, never a torn one; temporary files are removed at the next start.
@@ -46,20 +48,23 @@ export class DirStore implements Store {
   private readonly readyDirs = new Set<string>();
   private seq = 0;
 
-  private constructor(dir: string) {
+  private readonly log: (line: string) => void;
+
+  private constructor(dir: string, log: (line: string) => void) {
     this.dir = dir;
+    this.log = log;
   }
 
   /** Open (or initialise) a data directory; refuses a directory made with another LMK. */
-  static async open(dir: string, lmkCheck: string): Promise<DirStore> {
-    const s = new DirStore(dir);
+  static async open(dir: string, lmkCheck: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<DirStore> {
+    const s = new DirStore(dir, log);
     await s.ensureDir(dir);
     const metaPath = join(dir, 'store.json');
     let meta: { format: number; lmkCheck: string } | undefined;
     try {
       meta = JSON.parse(await readFile(metaPath, 'utf8')) as { format: number; lmkCheck: string };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`data directory ${dir}: ${metaPath} cannot be read or is not valid JSON`);
     }
     if (meta === undefined) {
       await s.write(metaPath, JSON.stringify({ format: 1, lmkCheck }));
@@ -174,29 +179,118 @@ export class DirStore implements Store {
     return join(this.regionDir(state), 'tokens', `${tokenId}.json`);
   }
 
+  /**
+   * Fill `states` from the directory. A record that does not decode, fails a field check or does
+   * not match its place (a key file holding another key, an alias file another alias) is moved
+   * into `DIR/quarantine/` (same relative path, a numeric suffix if taken), named in one log
+   * line, and the rest loads: one bad file never stops startup.
+   */
   async load(states: StateStore): Promise<void> {
     const accountsDir = join(this.dir, 'accounts');
     for (const account of await listDir(accountsDir)) {
       for (const region of await listDir(join(accountsDir, account))) {
+        if (!/^[0-9]{12}$/.test(account) || !/^[a-z]{2}-[a-z]{1,16}-[0-9]+$/.test(region)) continue;
         const state = states.get(account, region);
         const base = join(accountsDir, account, region);
-        const keyFiles = await loadFiles(join(base, 'keys'));
-        const keys = keyFiles.map(decodeKey).sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : 1));
-        for (const k of keys) state.keys.set(k.keyId, k);
-        for (const text of await loadFiles(join(base, 'aliases'))) {
-          const a = decodeAlias(text);
-          state.aliases.set(a.aliasName, a);
+        const place = (fileId: string) => ({ accountId: account, region, fileId });
+        const keys: KeyRecord[] = [];
+        for (const file of await this.loadFiles(join(base, 'keys'))) {
+          const k = await this.decodeOrQuarantine(file, (t) => decodeKey(t, place(file.id)));
+          if (k !== undefined) keys.push(k);
         }
-        const settings = await readOptional(join(base, 'settings.json'));
-        if (settings !== undefined) applySettings(state, settings);
-        const ca = await readOptional(join(base, 'emulator-ca.json'));
-        if (ca !== undefined) state.emulatorCa = decodeCa(ca);
-        const tokens = (await loadFiles(join(base, 'tokens'))).map(decodeToken);
+        keys.sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : 1));
+        for (const k of keys) state.keys.set(k.keyId, k);
+        for (const file of await this.loadFiles(join(base, 'aliases'))) {
+          const a = await this.decodeOrQuarantine(file, (t) => decodeAlias(t, place(file.id)));
+          if (a !== undefined) state.aliases.set(a.aliasName, a);
+        }
+        const settings = await this.readOne(join(base, 'settings.json'));
+        if (settings !== undefined) await this.decodeOrQuarantine(settings, (t) => applySettings(state, t));
+        const ca = await this.readOne(join(base, 'emulator-ca.json'));
+        if (ca !== undefined) {
+          const rec = await this.decodeOrQuarantine(ca, decodeCa);
+          if (rec !== undefined) state.emulatorCa = rec;
+        }
+        const tokens: TokenRecord[] = [];
+        for (const file of await this.loadFiles(join(base, 'tokens'))) {
+          const t = await this.decodeOrQuarantine(file, (text) => {
+            const tok = decodeToken(text);
+            if (tok.token !== file.id) throw new Error('stored token: "token" does not match the file name');
+            return tok;
+          });
+          if (t !== undefined) tokens.push(t);
+        }
         tokens.sort((a, b) => a.issuedAt - b.issuedAt || (a.token < b.token ? -1 : 1));
         for (const t of tokens) state.tokens.set(t.token, t);
         await removeTemporaries(base);
       }
     }
+  }
+
+  private async decodeOrQuarantine<T>(file: LoadedFile, decode: (text: string) => T): Promise<T | undefined> {
+    let reason: string;
+    if (file.text === undefined) reason = 'cannot be read';
+    else {
+      try {
+        return decode(file.text);
+      } catch (e) {
+        // our decoders' messages name fields, never values; anything else is summarised
+        reason = e instanceof Error && /^stored [^\n]{1,200}$/.test(e.message) ? e.message : 'does not decode';
+      }
+    }
+    const rel = relative(this.dir, file.path);
+    const to = await this.quarantine(file.path, rel);
+    this.log(`paycrypt-emulator: quarantined ${rel} (${reason}) to ${to}; the rest of the data directory is loaded`);
+    return undefined;
+  }
+
+  /** Move a bad file into DIR/quarantine/<its relative path>[.n]; answers the new relative path. */
+  private async quarantine(path: string, rel: string): Promise<string> {
+    const target = join(this.dir, 'quarantine', rel);
+    await mkdir(dirname(target), { recursive: true });
+    for (let n = 0; ; n++) {
+      const to = n === 0 ? target : `${target}.${n}`;
+      try {
+        await stat(to);
+        continue; // taken
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      await rename(path, to);
+      await fsyncDir(dirname(path));
+      await fsyncDir(dirname(to));
+      return relative(this.dir, to);
+    }
+  }
+
+  private async readOne(path: string): Promise<LoadedFile | undefined> {
+    try {
+      return { path, id: '', text: await readFile(path, 'utf8') };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      return { path, id: '', text: undefined };
+    }
+  }
+
+  /** Every `*.json` in `dir` (text undefined: unreadable, e.g. a directory); leftover temporary files of a killed writer are removed. */
+  private async loadFiles(dir: string): Promise<LoadedFile[]> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const out: LoadedFile[] = [];
+    for (const n of names.sort()) {
+      if (n.startsWith('.tmp-')) await unlink(join(dir, n)).catch(() => undefined);
+      else if (n.endsWith('.json')) {
+        const f = await this.readOne(join(dir, n));
+        if (f !== undefined) out.push({ ...f, id: n.slice(0, -'.json'.length) });
+      }
+    }
+    return out;
   }
 
   async close(): Promise<void> {
@@ -226,33 +320,14 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
 /** Leftover temporary files of a killed writer (settings.json, emulator-ca.json) in `dir`. */
 async function removeTemporaries(dir: string): Promise<void> {
   for (const n of await readdir(dir)) if (n.startsWith('.tmp-')) await unlink(join(dir, n)).catch(() => undefined);
 }
 
-/** Contents of every `*.json` in `dir`; leftover temporary files of a killed writer are removed. */
-async function loadFiles(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const out: string[] = [];
-  for (const n of names) {
-    if (n.startsWith('.tmp-')) await unlink(join(dir, n)).catch(() => undefined);
-    else if (n.endsWith('.json')) out.push(await readFile(join(dir, n), 'utf8'));
-  }
-  return out;
+interface LoadedFile {
+  path: string;
+  /** file name without .json */
+  id: string;
+  text: string | undefined;
 }

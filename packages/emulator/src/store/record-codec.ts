@@ -1,6 +1,7 @@
-import { normaliseModes } from '../keys/key-attributes.js';
+import { MODE_NAMES, normaliseModes, type ModeName } from '../keys/key-attributes.js';
+import { KEY_ALGORITHMS } from '../keys/key-algorithms.js';
 import type { CaRecord, RegionState, TokenRecord } from '../state/region-state.js';
-import type { AliasRecord, KeyRecord, MpaAssociationRecord } from '../state/records.js';
+import type { AliasRecord, KeyOriginName, KeyRecord, KeyStateName, MpaAssociationRecord } from '../state/records.js';
 import type { RegionSettings } from '../state/commit.js';
 
 /** JSON forms of the records, as written by the data-dir store. Format version 1. */
@@ -20,11 +21,146 @@ export function encodeKey(k: KeyRecord): string {
   return JSON.stringify(out);
 }
 
-export function decodeKey(text: string): KeyRecord {
-  const s = JSON.parse(text) as StoredKey;
-  const { tags, modes, ...rest } = s;
-  const k: KeyRecord = { ...rest, modes: normaliseModes(modes) };
-  if (tags !== undefined && tags.length > 0) k.tags = new Map(tags);
+/** Where a stored record was found: its fields must agree with it (a swapped file does not). */
+export interface RecordPlace {
+  accountId: string;
+  region: string;
+  /** the file name without `.json` */
+  fileId: string;
+}
+
+const KEY_ID_RE = /^[0-9a-z]{16}$/;
+const REGION_RE = /^[a-z]{2}-[a-z]{1,16}-[0-9]+$/;
+const KEY_CLASSES = ['SYMMETRIC_KEY', 'ASYMMETRIC_KEY_PAIR', 'PRIVATE_KEY', 'PUBLIC_KEY'];
+const KEY_STATES = ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_PENDING', 'DELETE_COMPLETE'];
+const ORIGINS = ['EXTERNAL', 'AWS_PAYMENT_CRYPTOGRAPHY'];
+const KCV_ALGORITHMS = ['CMAC', 'ANSI_X9_24', 'HMAC', 'SHA_1'];
+
+/** A stored record that does not decode or does not agree with where it was found. */
+export class RecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordError';
+  }
+}
+
+/** JSON.parse whose error never quotes the text (it may hold sealed material). */
+function parseObject(text: string, what: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new RecordError(`stored ${what}: not valid JSON`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RecordError(`stored ${what}: not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/** Field checks of one stored record; messages name the field, never its value. */
+class Fields {
+  constructor(
+    private readonly v: Record<string, unknown>,
+    private readonly what: string,
+  ) {}
+  fail(field: string, why: string): never {
+    throw new RecordError(`stored ${this.what}: "${field}" ${why}`);
+  }
+  raw(f: string): unknown {
+    return this.v[f];
+  }
+  has(f: string): boolean {
+    return this.v[f] !== undefined && this.v[f] !== null;
+  }
+  str(f: string, re?: RegExp): string {
+    const x = this.v[f];
+    if (typeof x !== 'string' || x === '') this.fail(f, 'missing or not a string');
+    if (re !== undefined && !re.test(x)) this.fail(f, 'is not well-formed');
+    return x;
+  }
+  oneOf<T extends string>(f: string, values: readonly T[]): T {
+    const x = this.str(f);
+    if (!values.includes(x as T)) this.fail(f, 'has an unknown value');
+    return x as T;
+  }
+  bool(f: string): boolean {
+    if (typeof this.v[f] !== 'boolean') this.fail(f, 'missing or not a boolean');
+    return this.v[f] as boolean;
+  }
+  time(f: string): number {
+    const x = this.v[f];
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) this.fail(f, 'missing or not a time');
+    return x;
+  }
+  strings(f: string, re?: RegExp): string[] {
+    const x = this.v[f];
+    if (!Array.isArray(x) || !x.every((e) => typeof e === 'string' && (re === undefined || re.test(e)))) this.fail(f, 'is not a list of strings');
+    return [...(x as string[])];
+  }
+}
+
+/**
+ * A stored key, every field checked (types, enums, formats, the state's required fields); with
+ * `place`, its id and ARN must be those of the file and directory it was read from. Unknown
+ * fields are dropped. Throws RecordError.
+ */
+export function decodeKey(text: string, place?: RecordPlace): KeyRecord {
+  const f: Fields = new Fields(parseObject(text, 'key'), place === undefined ? 'key' : `key ${place.fileId}`);
+  const keyId = f.str('keyId', KEY_ID_RE);
+  if (place !== undefined && keyId !== place.fileId) f.fail('keyId', 'does not match the file name');
+  const keyArn = f.str('keyArn');
+  const arnRe = /^arn:aws:payment-cryptography:([a-z]{2}-[a-z]{1,16}-[0-9]+):([0-9]{12}):key\/([0-9a-z]{16})$/;
+  const m = arnRe.exec(keyArn);
+  if (m === null || m[3] !== keyId) f.fail('keyArn', 'is not the ARN of this key');
+  if (place !== undefined && (m[1] !== place.region || m[2] !== place.accountId)) f.fail('keyArn', 'names another account or region');
+  const keyAlgorithm = f.str('keyAlgorithm');
+  if (KEY_ALGORITHMS[keyAlgorithm] === undefined) f.fail('keyAlgorithm', 'has an unknown value');
+  const rawModes: unknown = f.raw('modes');
+  if (typeof rawModes !== 'object' || rawModes === null || Array.isArray(rawModes)) f.fail('modes', 'missing or not an object');
+  const modes: Partial<Record<ModeName, boolean>> = {};
+  for (const [k, b] of Object.entries(rawModes as Record<string, unknown>)) {
+    if (!(MODE_NAMES as readonly string[]).includes(k) || typeof b !== 'boolean') f.fail('modes', 'has an unknown mode or a non-boolean flag');
+    modes[k as ModeName] = b as boolean;
+  }
+  const k: KeyRecord = {
+    keyId,
+    keyArn,
+    keyUsage: f.str('keyUsage', /^TR31_[0-9A-Z]{2}_[0-9A-Z_]+$/),
+    keyClass: f.oneOf('keyClass', KEY_CLASSES),
+    keyAlgorithm,
+    modes: normaliseModes(modes),
+    kcv: f.str('kcv', /^[0-9A-F]{4,64}$/),
+    kcvAlgorithm: f.oneOf('kcvAlgorithm', KCV_ALGORITHMS),
+    enabled: f.bool('enabled'),
+    exportable: f.bool('exportable'),
+    state: f.oneOf('state', KEY_STATES as KeyStateName[]),
+    origin: f.oneOf('origin', ORIGINS as KeyOriginName[]),
+    createdAt: f.time('createdAt'),
+  };
+  for (const t of ['usageStartAt', 'usageStopAt', 'deletePendingAt', 'deletedAt'] as const) if (f.has(t)) k[t] = f.time(t);
+  if (k.state === 'DELETE_PENDING' && k.deletePendingAt === undefined) f.fail('deletePendingAt', 'missing for a key pending deletion');
+  if (f.has('deriveKeyUsage')) k.deriveKeyUsage = f.str('deriveKeyUsage', /^TR31_[0-9A-Z]{2}_[0-9A-Z_]+$/);
+  if (f.has('sealed')) {
+    // a vault blob (TR-31 D block under the LMK, or a G1: GCM blob), never clear material
+    k.sealed = f.str('sealed', /^(D[0-9]{4}[0-9A-Z]{11}[0-9A-Za-z.]*|G1:[A-Za-z0-9+/=]+)$/);
+  } else if (k.state !== 'DELETE_COMPLETE' && k.keyClass !== 'PUBLIC_KEY') {
+    f.fail('sealed', 'missing for a key with secret material');
+  }
+  if (f.has('publicKey')) k.publicKey = f.str('publicKey', /^[A-Za-z0-9+/=]+$/);
+  if (k.keyClass === 'PUBLIC_KEY' && k.publicKey === undefined) f.fail('publicKey', 'missing for a public key');
+  if (f.has('certificate')) k.certificate = f.str('certificate', /^[A-Za-z0-9+/=]+$/);
+  if (f.has('certificateChain')) k.certificateChain = f.str('certificateChain', /^[A-Za-z0-9+/=]+$/);
+  if (f.has('policy')) k.policy = f.str('policy');
+  if (f.has('tags')) {
+    const tags: unknown = f.raw('tags');
+    if (!Array.isArray(tags) || !tags.every((t) => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string')) {
+      f.fail('tags', 'is not a list of [key, value] strings');
+    }
+    if ((tags as unknown[]).length > 0) k.tags = new Map(tags as Array<[string, string]>);
+  }
+  if (f.has('multiRegionKeyType')) k.multiRegionKeyType = f.oneOf('multiRegionKeyType', ['PRIMARY', 'REPLICA'] as const);
+  if (f.has('primaryRegion')) k.primaryRegion = f.str('primaryRegion', REGION_RE);
+  if (f.has('replicationRegions')) k.replicationRegions = f.strings('replicationRegions', REGION_RE);
+  if (f.has('usingDefaultReplicationRegions')) k.usingDefaultReplicationRegions = f.bool('usingDefaultReplicationRegions');
   return k;
 }
 
@@ -32,9 +168,15 @@ export function encodeAlias(a: AliasRecord): string {
   return JSON.stringify(a);
 }
 
-export function decodeAlias(text: string): AliasRecord {
-  const a = JSON.parse(text) as AliasRecord;
-  return a.keyArn === undefined ? { aliasName: a.aliasName } : { aliasName: a.aliasName, keyArn: a.keyArn };
+/** A stored alias, checked; with `place`, its name must be the file's and its key of this account and region. */
+export function decodeAlias(text: string, place?: RecordPlace): AliasRecord {
+  const f: Fields = new Fields(parseObject(text, 'alias'), place === undefined ? 'alias' : `alias ${place.fileId}`);
+  const aliasName = f.str('aliasName', /^alias\/[a-zA-Z0-9/_-]+$/);
+  if (place !== undefined && aliasName.replaceAll('/', '~') !== place.fileId) f.fail('aliasName', 'does not match the file name');
+  if (!f.has('keyArn')) return { aliasName };
+  const keyArn = f.str('keyArn', /^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key\/[0-9a-z]{16}$/);
+  if (place !== undefined && !keyArn.startsWith(`arn:aws:payment-cryptography:${place.region}:${place.accountId}:key/`)) f.fail('keyArn', 'names another account or region');
+  return { aliasName, keyArn };
 }
 
 export function encodeSettings(s: RegionSettings): string {
@@ -43,9 +185,20 @@ export function encodeSettings(s: RegionSettings): string {
 }
 
 export function applySettings(s: RegionState, text: string): void {
-  const v = JSON.parse(text) as StoredSettings;
-  s.defaultReplicationRegions = v.defaultReplicationRegions ?? [];
-  for (const m of v.mpa ?? []) s.mpa.set(m.action, m);
+  const v = parseObject(text, 'settings');
+  const f: Fields = new Fields(v, 'settings');
+  const regions = f.has('defaultReplicationRegions') ? f.strings('defaultReplicationRegions', REGION_RE) : [];
+  const mpa: MpaAssociationRecord[] = [];
+  if (v.mpa !== undefined) {
+    if (!Array.isArray(v.mpa)) f.fail('mpa', 'is not a list');
+    for (const m of v.mpa as unknown[]) {
+      if (typeof m !== 'object' || m === null) f.fail('mpa', 'holds a non-object');
+      const g: Fields = new Fields(m as Record<string, unknown>, 'settings mpa');
+      mpa.push({ action: g.str('action'), mpaTeamArn: g.str('mpaTeamArn'), associationState: g.oneOf('associationState', ['ACTIVE', 'UPDATE_PENDING', 'DELETE_PENDING'] as const) });
+    }
+  }
+  s.defaultReplicationRegions = regions;
+  for (const m of mpa) s.mpa.set(m.action, m);
 }
 
 // ---- import/export: the emulator CA and the tokens (added to format 1; older stores have none) --
@@ -80,7 +233,7 @@ export function encodeCa(c: CaRecord): string {
 }
 
 export function decodeCa(json: string): CaRecord {
-  const v = JSON.parse(json) as Record<string, unknown>;
+  const v = parseObject(json, 'emulator CA');
   return {
     certificate: text(v.certificate, 'certificate', 'emulator CA'),
     sealedPrivateKey: sealedBlob(v.sealedPrivateKey, 'emulator CA'),
@@ -104,7 +257,7 @@ export function encodeToken(t: TokenRecord): string {
 }
 
 export function decodeToken(json: string): TokenRecord {
-  const v = JSON.parse(json) as Record<string, unknown>;
+  const v = parseObject(json, 'token');
   const token = text(v.token, 'token', 'token');
   if (!isTokenId(token)) throw new Error('stored token: "token" is not an import/export token id');
   const kind = token.startsWith('import-') ? 'import' : 'export';
