@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { conflictError, notFoundError, validationError } from '../core/errors.js';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { conflictError, notFoundError, validationError, type AwsError } from '../core/errors.js';
+import { publicKeyKcv, symmetricKcv } from './key-material.js';
 import type { RequestContext } from '../core/context.js';
 import type { SealBinding } from '../vault/key-vault.js';
 import type { RegionState } from '../state/region-state.js';
@@ -169,8 +170,36 @@ export function requireUsable(key: KeyRecord): void {
   if (!key.enabled) throw validationError(`Key ${key.keyArn} is disabled`);
 }
 
-export function sealBinding(key: Pick<KeyRecord, 'keyUsage' | 'keyAlgorithm' | 'keyClass' | 'exportable'>): SealBinding {
-  return { keyUsage: key.keyUsage, keyAlgorithm: key.keyAlgorithm, keyClass: key.keyClass, exportable: key.exportable };
+/**
+ * What a key's seal is bound to: its attributes and its identity — its ARN, or for a replica its
+ * primary's ARN (a replica holds the primary's sealed block).
+ */
+export function sealBinding(
+  key: Pick<KeyRecord, 'keyUsage' | 'keyAlgorithm' | 'keyClass' | 'exportable'> & Partial<Pick<KeyRecord, 'keyArn' | 'multiRegionKeyType' | 'primaryRegion'>>,
+): SealBinding {
+  const b: SealBinding = { keyUsage: key.keyUsage, keyAlgorithm: key.keyAlgorithm, keyClass: key.keyClass, exportable: key.exportable };
+  if (key.keyArn !== undefined) {
+    b.keyArn =
+      key.multiRegionKeyType === 'REPLICA' && key.primaryRegion !== undefined
+        ? key.keyArn.replace(/^(arn:aws:payment-cryptography:)[^:]+:/, `$1${key.primaryRegion}:`)
+        : key.keyArn;
+  }
+  return b;
+}
+
+/** (record, sealed block) pairs whose unsealed material matched the record's KCV */
+const verified = new WeakMap<KeyRecord, string>();
+
+/** The KCV the clear material gives, computed as the record's was (key-factory.ts). */
+function kcvOfMaterial(key: KeyRecord, clear: Uint8Array): string | undefined {
+  try {
+    if (key.keyClass === 'SYMMETRIC_KEY') return symmetricKcv(key.keyAlgorithm, clear, key.kcvAlgorithm);
+    const spki = createPublicKey(createPrivateKey({ key: Buffer.from(clear), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+    if (key.publicKey !== undefined && Buffer.from(spki).toString('base64') !== key.publicKey) return undefined;
+    return publicKeyKcv(new Uint8Array(spki));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -180,7 +209,32 @@ export function sealBinding(key: Pick<KeyRecord, 'keyUsage' | 'keyAlgorithm' | '
  */
 export function keyMaterial(ctx: RequestContext, key: KeyRecord): Uint8Array {
   if (key.sealed === undefined) throw validationError(`Key ${key.keyArn} has no secret key material`);
-  return ctx.services.vault.unseal(key.sealed, sealBinding(key));
+  let clear: Uint8Array;
+  try {
+    clear = ctx.services.vault.unseal(key.sealed, sealBinding(key));
+  } catch {
+    throw substitutedKey(ctx, key, 'its sealed block does not open for this key');
+  }
+  if (verified.get(key) !== key.sealed) {
+    // the KCV of what was unsealed must be the record's: a block copied from another key with the
+    // same attributes (sealed before the ARN was bound) is refused, never served
+    if (kcvOfMaterial(key, clear) !== key.kcv) {
+      clear.fill(0);
+      throw substitutedKey(ctx, key, 'the KCV of its material does not match the record');
+    }
+    verified.set(key, key.sealed);
+  }
+  return clear;
+}
+
+/**
+ * A key whose stored material does not belong to it (a substituted or corrupted block).
+ * NOTE: AWS has no such case; the emulator answers ValidationException (the key cannot be used,
+ * like a disabled key; not a 500, which the SDK would retry) and logs one line (no material).
+ */
+function substitutedKey(ctx: RequestContext, key: KeyRecord, why: string): AwsError {
+  ctx.services.log(`paycrypt-emulator: ${ctx.operation} (request ${ctx.requestId}) refused key ${key.keyArn}: ${why}`);
+  return validationError(`Key ${key.keyArn} cannot be used: its stored key material failed the integrity check`);
 }
 
 /** Insert a new key (after persisting it: an acknowledged key survives a crash). */

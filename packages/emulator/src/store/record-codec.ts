@@ -141,7 +141,7 @@ export function decodeKey(text: string, place?: RecordPlace): KeyRecord {
   if (f.has('deriveKeyUsage')) k.deriveKeyUsage = f.str('deriveKeyUsage', /^TR31_[0-9A-Z]{2}_[0-9A-Z_]+$/);
   if (f.has('sealed')) {
     // a vault blob (TR-31 D block under the LMK, or a G1: GCM blob), never clear material
-    k.sealed = f.str('sealed', /^(D[0-9]{4}[0-9A-Z]{11}[0-9A-Za-z.]*|G1:[A-Za-z0-9+/=]+)$/);
+    k.sealed = f.str('sealed', /^(D[0-9]{4}[0-9A-Z]{11}[!-~]*|G1:[A-Za-z0-9+/=]+)$/);
   } else if (k.state !== 'DELETE_COMPLETE' && k.keyClass !== 'PUBLIC_KEY') {
     f.fail('sealed', 'missing for a key with secret material');
   }

@@ -19,6 +19,15 @@ export interface SealBinding {
    * predate it and stay readable).
    */
   recordId?: string;
+  /**
+   * Identity of the key the material belongs to (its ARN; for a multi-Region key, the primary's
+   * ARN, which its replicas share). Bound by every new seal, so a block copied into another key's
+   * record does not open. Blobs sealed before it existed open without it; their KCV is checked
+   * against the record instead (keys/key-access.ts keyMaterial), as every unsealed key's is.
+   * Bound by the TR-31 vault (an optional block of the header); an unseal that does not give it
+   * does not check it (tools, tests). The GCM vault, whose key blobs are all older, ignores it.
+   */
+  keyArn?: string;
 }
 
 export interface KeyVault {
@@ -38,6 +47,8 @@ export class VaultError extends Error {
 
 function bindingText(b: SealBinding): string {
   const base = `${b.keyUsage}|${b.keyAlgorithm}|${b.keyClass}|${b.exportable ? 'E' : 'N'}`;
+  // keyArn is not part of the GCM binding: G1 key blobs are the earlier vault's (new keys are
+  // TR-31 blocks, which carry it); a G1 key blob is checked by its KCV instead
   return b.recordId === undefined ? base : `${base}|${b.recordId}`;
 }
 

@@ -38,6 +38,12 @@ export interface Tr31HeaderLike {
 }
 
 const SYMMETRIC_CLASSES = new Set(['SYMMETRIC_KEY']);
+
+/**
+ * The optional block that carries the key's ARN (binding.keyArn) inside the MAC-protected header.
+ * X9.143 leaves numeric block IDs to proprietary use. Blocks sealed before it have none.
+ */
+export const KEY_ARN_BLOCK_ID = '99';
 const KEY_PAIR_CLASS = 'ASYMMETRIC_KEY_PAIR';
 
 /** Storage mode of use of a key pair's private key, per TR-31 usage (X9.143: S sign, B both, X derive). */
@@ -51,6 +57,10 @@ function keyPairAlgorithm(pkcs8: Uint8Array): string | undefined {
     // not a PKCS#8 key: no algorithm
   }
   return undefined;
+}
+
+function arnBlock(b: SealBinding): Array<{ id: string; data: string; raw: string }> {
+  return b.keyArn === undefined ? [] : [{ id: KEY_ARN_BLOCK_ID, data: b.keyArn, raw: '' }];
 }
 
 export class Tr31KeyVault implements KeyVault {
@@ -72,14 +82,14 @@ export class Tr31KeyVault implements KeyVault {
       const modeOfUse = KEY_PAIR_MODES[keyUsage];
       const algorithm = b.keyAlgorithm.startsWith('RSA_') ? 'R' : b.keyAlgorithm.startsWith('ECC_') ? 'E' : undefined;
       if (modeOfUse === undefined || algorithm === undefined) throw new VaultError('Key material cannot be sealed');
-      return { version: 'D', keyUsage, algorithm, modeOfUse, keyVersion: '00', exportability: b.exportable ? 'E' : 'N', keyContext: '1', optionalBlocks: [] };
+      return { version: 'D', keyUsage, algorithm, modeOfUse, keyVersion: '00', exportability: b.exportable ? 'E' : 'N', keyContext: '1', optionalBlocks: arnBlock(b) };
     }
     const f = this.#api.tr31HeaderFieldsFromAws(
       { KeyUsage: b.keyUsage, KeyAlgorithm: b.keyAlgorithm, KeyModesOfUse: { NoRestrictions: true } }, // storage: mode N (the AWS modes stay in the record)
       b.exportable ? 'E' : 'N',
     );
     // key context '1': a block for storage under a local key (X9.143 header byte 15)
-    return { version: 'D', ...f, keyVersion: '00', keyContext: '1', optionalBlocks: [] };
+    return { version: 'D', ...f, keyVersion: '00', keyContext: '1', optionalBlocks: arnBlock(b) };
   }
 
   seal(material: Uint8Array, binding: SealBinding): string {
@@ -103,10 +113,13 @@ export class Tr31KeyVault implements KeyVault {
     // A key pair's size or curve is read from the PKCS#8 itself.
     const keyBytes = KEY_ALGORITHMS[binding.keyAlgorithm]?.keyBytes;
     const sameKind = binding.keyClass === KEY_PAIR_CLASS ? keyPairAlgorithm(out.key) === binding.keyAlgorithm : out.key.length === keyBytes;
+    // the ARN block, when present, must name this key; absent = sealed before it was bound
+    const arn = out.header.optionalBlocks.find((b) => b.id === KEY_ARN_BLOCK_ID)?.data;
     if (
       out.header.keyUsage !== want.keyUsage ||
       out.header.algorithm !== want.algorithm ||
       out.header.exportability !== want.exportability ||
+      (arn !== undefined && binding.keyArn !== undefined && arn !== binding.keyArn) ||
       !sameKind
     ) {
       out.key.fill(0);
