@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorServices, RequestContext } from './core/context.js';
-import { invalidScopeError, modelValidationError, notImplementedError, toAwsError, unknownOperationError, type AwsError } from './core/errors.js';
+import { invalidScopeError, modelValidationError, notImplementedError, toAwsError, unknownOperationError, validationError, type AwsError } from './core/errors.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './protocol/wire.js';
 import type { AllOperationTypes } from './core/operation-types.js';
 import type { AnyOperationName, DataOperationTable, Handler, OperationTable } from './core/registry.js';
 import { controlPlaneService, dataPlaneService, type ServiceDefinition } from './core/service.js';
@@ -38,6 +39,11 @@ export interface EmulatorOptions {
    * (Visa dCVV, Amex CSC v1/v2) with a ValidationException instead of computing them (default false)
    */
   strictAlgorithms?: boolean;
+  /**
+   * deepest nesting of objects and arrays in an input (default 64): deeper answers
+   * SerializationException on the wire, ValidationException for an in-process call()
+   */
+  maxJsonDepth?: number;
   /** where operational lines go (failed writes, quarantined files); default: stderr */
   log?: (line: string) => void;
   /** wrap the data-dir store (tests: fault injection) */
@@ -62,17 +68,40 @@ export function lmkCheckValue(lmk: Uint8Array): string {
 /**
  * A copy of a validated input without its null structure members (the validator has refused null
  * list items and map values, so every null left is a member "not set"). The caller's object is
- * not modified.
+ * not modified. Iterative (an explicit stack): no depth of input can overflow the call stack.
  */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+export function withoutNulls(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // defineProperty: a member named __proto__ stays an own property (assignment would set the prototype)
-    if (v !== null) Object.defineProperty(out, k, { value: withoutNulls(v), enumerable: true, writable: true, configurable: true });
+  const root: unknown = Array.isArray(value) ? [] : {};
+  const stack: Array<[unknown, unknown]> = [[value, root]];
+  while (stack.length > 0) {
+    const [src, dst] = stack.pop()!;
+    const put = (k: string | number, v: unknown): void => {
+      let copy = v;
+      if (typeof v === 'object' && v !== null) {
+        copy = Array.isArray(v) ? [] : {};
+        stack.push([v, copy]);
+      }
+      if (Array.isArray(dst)) dst[k as number] = copy;
+      // defineProperty: a member named __proto__ stays an own property (assignment would set the prototype)
+      else Object.defineProperty(dst, k, { value: copy, enumerable: true, writable: true, configurable: true });
+    };
+    if (Array.isArray(src)) src.forEach((v, i) => put(i, v));
+    else for (const [k, v] of Object.entries(src as object)) if (v !== null) put(k, v);
   }
-  return out;
+  return root;
+}
+
+/** Whether objects/arrays in `value` nest deeper than `limit` (iterative). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
 }
 
 /**
@@ -85,9 +114,13 @@ export class Emulator {
   readonly controlPlane: ServiceDefinition;
   readonly dataPlane: ServiceDefinition;
   private readonly byOperation: ReadonlyMap<string, ServiceDefinition>;
+  /** deepest nesting accepted in an input (EmulatorOptions.maxJsonDepth) */
+  readonly maxJsonDepth: number;
 
-  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations'>) {
+  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations' | 'maxJsonDepth'>) {
     this.services = services;
+    this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+    if (!Number.isInteger(this.maxJsonDepth) || this.maxJsonDepth < 1) throw new RangeError(`"maxJsonDepth" expected a positive integer, got ${this.maxJsonDepth}`);
     this.controlPlane = controlPlaneService(options.operations ?? CONTROL_PLANE) as ServiceDefinition;
     this.dataPlane = dataPlaneService(options.dataOperations ?? DATA_PLANE) as ServiceDefinition;
     const byOperation = new Map<string, ServiceDefinition>();
@@ -170,6 +203,8 @@ export class Emulator {
     if (!ACCOUNT_RE.test(accountId)) throw invalidScopeError('The account id must be 12 digits');
     const model = service.model.operations[operation];
     const value = input ?? {};
+    // before validation: the validator and withoutNulls walk the value
+    if (nestedDeeperThan(value, this.maxJsonDepth)) throw validationError(`The input is nested deeper than ${this.maxJsonDepth} levels`);
     if (model.input !== undefined) {
       const issues = validateShape(service.model.shapes, model.input, value);
       if (issues.length > 0) throw modelValidationError(validationMessage(issues), issues);

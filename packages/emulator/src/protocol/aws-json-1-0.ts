@@ -15,12 +15,12 @@ export interface ParsedCall {
 }
 
 /** The operation and input of an awsJson1_0 request of `service`; throws AwsError. */
-export function parseAwsJson(service: ServiceDefinition, req: WireRequest, target: string): ParsedCall {
+export function parseAwsJson(service: ServiceDefinition, req: WireRequest, target: string, maxJsonDepth?: number): ParsedCall {
   if (req.method !== 'POST') throw unknownOperationError(`Method ${req.method} is not supported; use POST with X-Amz-Target`);
   const prefix = `${service.model.service.targetPrefix ?? ''}.`;
   const op = target.startsWith(prefix) ? target.slice(prefix.length) : '';
   if (!Object.prototype.hasOwnProperty.call(service.model.operations, op)) throw unknownOperationError(`Unknown operation ${target}`);
-  return { operation: op, input: parseJsonObject(req.body) };
+  return { operation: op, input: parseJsonObject(req.body, maxJsonDepth) };
 }
 
 export function awsJsonResponse(output: unknown, requestId: string): WireResponse {

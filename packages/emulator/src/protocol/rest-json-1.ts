@@ -84,8 +84,8 @@ export function matchRestJson(service: ServiceDefinition, method: string, path: 
 }
 
 /** The input of a matched request: the body's members, then the URI label members. */
-export function restJsonInput(req: WireRequest, match: RestJsonMatch): Record<string, unknown> {
-  const input = parseJsonObject(req.body);
+export function restJsonInput(req: WireRequest, match: RestJsonMatch, maxJsonDepth?: number): Record<string, unknown> {
+  const input = parseJsonObject(req.body, maxJsonDepth);
   for (const [k, v] of Object.entries(match.labels)) {
     Object.defineProperty(input, k, { value: v, enumerable: true, writable: true, configurable: true });
   }

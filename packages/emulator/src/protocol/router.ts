@@ -33,12 +33,13 @@ export async function handleRequest(emulator: Emulator, req: WireRequest, option
   let restJson = false;
   try {
     const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const depth = options.maxJsonDepth ?? emulator.maxJsonDepth;
     if (bodySize(req.body) > limit) throw tooLargeError(limit);
     if (target === undefined || target === '') {
       const match = matchRestJson(emulator.dataPlane, req.method, path);
       if (match !== undefined) {
         restJson = true;
-        const input = restJsonInput(req, match);
+        const input = restJsonInput(req, match, depth);
         const output = await emulator.call(match.operation as never, input, callOptions(req, requestId));
         const http = (emulator.dataPlane.model.operations as Readonly<Record<string, { http?: { code: number } }>>)[match.operation]?.http;
         return restJsonResponse(output, requestId, http?.code ?? 200);
@@ -46,7 +47,7 @@ export async function handleRequest(emulator: Emulator, req: WireRequest, option
       if (req.method !== 'POST') throw unknownOperationError(`Method ${req.method} is not supported; use POST with X-Amz-Target`);
       throw unknownOperationError('Missing X-Amz-Target header');
     }
-    const call = parseAwsJson(emulator.controlPlane, req, target);
+    const call = parseAwsJson(emulator.controlPlane, req, target, depth);
     const output = await emulator.call(call.operation as never, call.input, callOptions(req, requestId));
     return awsJsonResponse(output, requestId);
   } catch (e) {

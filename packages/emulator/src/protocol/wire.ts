@@ -6,6 +6,8 @@ import { serializationError } from '../core/errors.js';
  */
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Deepest JSON nesting accepted (objects and arrays); the models nest far less (issue 11 item 6). */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
 const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
 
 export interface WireRequest {
@@ -25,6 +27,8 @@ export interface WireResponse {
 
 export interface WireOptions {
   maxBodyBytes?: number;
+  /** deepest nesting of a JSON body (default: the emulator's, DEFAULT_MAX_JSON_DEPTH) */
+  maxJsonDepth?: number;
 }
 
 /** JSON with `Date` values written as epoch seconds (fractional milliseconds kept). */
@@ -45,10 +49,32 @@ export function bodySize(body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
 
-/** The request body as a JSON object; an empty body is `{}`. */
-export function parseJsonObject(body: string | Uint8Array): Record<string, unknown> {
+/**
+ * The deepest nesting of `[` / `{` in a JSON text, counted outside strings, without parsing it
+ * (so neither JSON.parse nor anything after it recurses on a hostile body); stops past `limit`.
+ */
+export function jsonTextDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** The request body as a JSON object; an empty body is `{}`. Nesting deeper than `maxDepth` → SerializationException. */
+export function parseJsonObject(body: string | Uint8Array, maxDepth = DEFAULT_MAX_JSON_DEPTH): Record<string, unknown> {
   const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   if (text.trim() === '') return {};
+  if (jsonTextDepth(text, maxDepth) > maxDepth) throw serializationError(`The request body is nested deeper than ${maxDepth} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
