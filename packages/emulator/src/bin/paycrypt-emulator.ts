@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import { Emulator, DEFAULT_ACCOUNT_ID } from '../emulator.js';
 import { loadLmk, LMK_ENV } from '../vault/lmk.js';
-import { startHttpServer } from '../transport/http-server.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../protocol/wire.js';
+import { HTTP_DEFAULTS, startHttpServer } from '../transport/http-server.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_JSON_DEPTH } from '../protocol/wire.js';
 
 const USAGE = `Usage: paycrypt-emulator [options]
 
@@ -19,6 +19,12 @@ const USAGE = `Usage: paycrypt-emulator [options]
                       generated on first start); or set ${LMK_ENV}
   --account-id ID     12-digit account id (default ${DEFAULT_ACCOUNT_ID})
   --max-body-bytes N  largest request body (default ${DEFAULT_MAX_BODY_BYTES})
+  --max-json-depth N  deepest JSON nesting of a request (default ${DEFAULT_MAX_JSON_DEPTH})
+  --headers-timeout-ms N     request headers must arrive within N ms (default ${HTTP_DEFAULTS.headersTimeoutMs})
+  --request-timeout-ms N     the whole request within N ms (default ${HTTP_DEFAULTS.requestTimeoutMs})
+  --keep-alive-timeout-ms N  close a kept-alive connection idle for N ms (default ${HTTP_DEFAULTS.keepAliveTimeoutMs})
+  --idle-timeout-ms N        close a connection without traffic for N ms (default ${HTTP_DEFAULTS.idleTimeoutMs})
+  --max-connections N        open connections at most (default ${HTTP_DEFAULTS.maxConnections})
   --strict-algorithms refuse data-plane algorithms not confirmed against AWS (Visa dCVV,
                       Amex CSC) with a ValidationException instead of computing candidates
   -h, --help          this text
@@ -33,6 +39,12 @@ async function main(): Promise<void> {
       'lmk-file': { type: 'string' },
       'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
       'max-body-bytes': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
+      'max-json-depth': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      'keep-alive-timeout-ms': { type: 'string' },
+      'idle-timeout-ms': { type: 'string' },
+      'max-connections': { type: 'string' },
       'strict-algorithms': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -47,10 +59,25 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected 0..65535, got ${values.port}`);
   if (!/^\d{12}$/.test(values['account-id'])) throw new Error('--account-id: expected 12 digits');
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) throw new Error('--max-body-bytes: expected an integer >= 1024');
+  const count = (flag: keyof typeof values): number | undefined => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: expected a positive integer, got ${String(v)}`);
+    return n;
+  };
+  const limits = {
+    headersTimeoutMs: count('headers-timeout-ms'),
+    requestTimeoutMs: count('request-timeout-ms'),
+    keepAliveTimeoutMs: count('keep-alive-timeout-ms'),
+    idleTimeoutMs: count('idle-timeout-ms'),
+    maxConnections: count('max-connections'),
+  };
+  const maxJsonDepth = count('max-json-depth');
   const dataDir = values['data-dir'];
   const lmk = await loadLmk({ lmkFile: values['lmk-file'], dataDir });
-  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'] });
-  const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes });
+  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'], maxJsonDepth });
+  const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes, ...limits });
   process.stdout.write(
     `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; account ${values['account-id']})\n`,
   );

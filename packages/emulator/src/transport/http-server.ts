@@ -10,12 +10,43 @@ import { randomUUID } from 'node:crypto';
 /**
  * The HTTP transport: a `node:http` server over the same core, bound to 127.0.0.1 by default.
  * Bodies larger than `maxBodyBytes` are refused with 413 as soon as the limit is passed
- * (the rest is not read). Keep-alive is on (node's default).
+ * (the rest is not read). Keep-alive is on.
+ *
+ * Connections are bounded (issue 11 item 7): a socket silent for `idleTimeoutMs` is closed
+ * (one that never sends a byte included), headers must arrive within `headersTimeoutMs` and the
+ * whole request within `requestTimeoutMs` (408), a kept-alive connection is closed after
+ * `keepAliveTimeoutMs` without a request, and past `maxConnections` open connections new ones
+ * are dropped at once. Node checks the header and request timeouts every
+ * `connectionsCheckingInterval`, set here to a fraction of the header timeout (node's 30 s
+ * default let idle sockets linger for over a minute).
  */
 export interface HttpServerOptions {
   port?: number;
   host?: string;
   maxBodyBytes?: number;
+  /** the complete request headers must arrive within this (default 20 s) */
+  headersTimeoutMs?: number;
+  /** the complete request must arrive within this (default 60 s; ≥ headersTimeoutMs) */
+  requestTimeoutMs?: number;
+  /** a kept-alive connection without a new request is closed after this (default 30 s) */
+  keepAliveTimeoutMs?: number;
+  /** a connection with no traffic at all is closed after this (default 30 s) */
+  idleTimeoutMs?: number;
+  /** open connections at most; further ones are dropped (default 1024) */
+  maxConnections?: number;
+}
+
+export const HTTP_DEFAULTS = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 30_000,
+  idleTimeoutMs: 30_000,
+  maxConnections: 1024,
+} as const;
+
+function positive(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`"${name}" expected a positive integer, got ${v}`);
+  return v;
 }
 
 export interface RunningServer {
@@ -71,8 +102,22 @@ export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX
 
 export async function startHttpServer(emulator: Emulator, options: HttpServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer({ keepAlive: true }, createHttpHandler(emulator, options.maxBodyBytes));
-  server.keepAliveTimeout = 65_000;
+  const headersTimeout = positive('headersTimeoutMs', options.headersTimeoutMs ?? HTTP_DEFAULTS.headersTimeoutMs);
+  const requestTimeout = positive('requestTimeoutMs', options.requestTimeoutMs ?? Math.max(HTTP_DEFAULTS.requestTimeoutMs, headersTimeout));
+  if (requestTimeout < headersTimeout) throw new RangeError('"requestTimeoutMs" must be at least "headersTimeoutMs"');
+  const server = createServer(
+    {
+      keepAlive: true,
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: positive('keepAliveTimeoutMs', options.keepAliveTimeoutMs ?? HTTP_DEFAULTS.keepAliveTimeoutMs),
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    createHttpHandler(emulator, options.maxBodyBytes),
+  );
+  // socket inactivity: with no 'timeout' listener on the server, node destroys the socket
+  server.timeout = positive('idleTimeoutMs', options.idleTimeoutMs ?? HTTP_DEFAULTS.idleTimeoutMs);
+  server.maxConnections = positive('maxConnections', options.maxConnections ?? HTTP_DEFAULTS.maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
