@@ -53,7 +53,11 @@ export function kcvAlgorithmFor(keyAlgorithm: string, requested: string | undefi
  * Used by CreateKey and by ImportKey (import-export/).
  */
 export async function createKeyRecord(ctx: RequestContext, state: RegionState, p: NewKeyParams): Promise<KeyRecord> {
-  const kcvAlgorithm = kcvAlgorithmFor(p.keyAlgorithm, p.kcvAlgorithm);
+  // NOTE: ImportKey of a certificate (RootCertificatePublicKey / TrustedCertificatePublicKey)
+  // accepts every KeyCheckValueAlgorithm of the model, as AWS does (its samples send ANSI_X9_24 and
+  // CMAC for a root certificate); the key's KCV is still the emulator's public-key KCV (the first
+  // 4 bytes of SHA-1 over the DER SubjectPublicKeyInfo), answered with KeyCheckValueAlgorithm SHA_1.
+  const kcvAlgorithm = p.material.kind === 'public' ? algorithmFacts(p.keyAlgorithm).defaultKcv : kcvAlgorithmFor(p.keyAlgorithm, p.kcvAlgorithm);
   const keyId = newKeyId();
   const enabled = p.enabled ?? true;
   const rec: KeyRecord = {
