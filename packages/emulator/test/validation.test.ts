@@ -114,12 +114,12 @@ describe('validation against the model', () => {
     expect(tr34.message).not.toContain(lower);
   });
 
-  it('As2805KeyCryptogram (newest model) passes validation and is answered NotImplementedException, naming the material type', async () => {
+  it('As2805KeyCryptogram (newest model) passes model validation and reaches the handler (the wrapping key is looked up)', async () => {
     const imp = await failureOf('ImportKey', {
       KeyMaterial: {
         As2805KeyCryptogram: {
           As2805KeyVariant: 'PIN_ENCRYPTION_KEY_VARIANT_28',
-          KeyModesOfUse: { Encrypt: true },
+          KeyModesOfUse: { Encrypt: true, Wrap: true },
           KeyAlgorithm: 'TDES_2KEY',
           Exportable: true,
           WrappingKeyIdentifier: 'alias/kek',
@@ -127,7 +127,9 @@ describe('validation against the model', () => {
         },
       },
     });
-    expect(imp).toEqual({ name: 'NotImplementedException', message: expect.stringContaining('ImportKey with KeyMaterial As2805KeyCryptogram') });
+    // not a model ValidationException: the handler resolves the (missing) wrapping key
+    expect(imp.name).toBe('ResourceNotFoundException');
+    expect(imp.message).toContain('alias/kek');
     const exp = await failureOf('ExportKey', { ExportKeyIdentifier: KEY_ARN, KeyMaterial: { As2805KeyCryptogram: { WrappingKeyIdentifier: 'alias/kek', As2805KeyVariant: 'TERMINAL_MAJOR_KEY_VARIANT_00' } } });
     // the exported key is resolved first
     expect(exp.name).toBe('ResourceNotFoundException');
