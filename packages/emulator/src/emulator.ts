@@ -73,33 +73,69 @@ export function lmkCheckValue(lmk: Uint8Array): string {
 export function withoutNulls(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const root: unknown = Array.isArray(value) ? [] : {};
-  const stack: Array<[unknown, unknown]> = [[value, root]];
-  while (stack.length > 0) {
-    const [src, dst] = stack.pop()!;
-    const put = (k: string | number, v: unknown): void => {
-      let copy = v;
-      if (typeof v === 'object' && v !== null) {
-        copy = Array.isArray(v) ? [] : {};
-        stack.push([v, copy]);
+  // iterative (any depth is safe); parallel stacks and no per-member closures: this runs on every call
+  const srcs: unknown[] = [value];
+  const dsts: unknown[] = [root];
+  while (srcs.length > 0) {
+    const src = srcs.pop() as Record<string, unknown> | unknown[];
+    const dst = dsts.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(src)) {
+      const out = dst as unknown[];
+      for (let i = 0; i < src.length; i++) {
+        const v = src[i];
+        if (typeof v === 'object' && v !== null) {
+          const copy = Array.isArray(v) ? [] : {};
+          srcs.push(v);
+          dsts.push(copy);
+          out[i] = copy;
+        } else out[i] = v;
       }
-      if (Array.isArray(dst)) dst[k as number] = copy;
+      continue;
+    }
+    const out = dst as Record<string, unknown>;
+    for (const k of Object.keys(src)) {
+      const v = src[k];
+      if (v === null) continue;
+      let copy = v;
+      if (typeof v === 'object') {
+        copy = Array.isArray(v) ? [] : {};
+        srcs.push(v);
+        dsts.push(copy);
+      }
       // defineProperty: a member named __proto__ stays an own property (assignment would set the prototype)
-      else Object.defineProperty(dst, k, { value: copy, enumerable: true, writable: true, configurable: true });
-    };
-    if (Array.isArray(src)) src.forEach((v, i) => put(i, v));
-    else for (const [k, v] of Object.entries(src as object)) if (v !== null) put(k, v);
+      if (k === '__proto__') Object.defineProperty(out, k, { value: copy, enumerable: true, writable: true, configurable: true });
+      else out[k] = copy;
+    }
   }
   return root;
 }
 
 /** Whether objects/arrays in `value` nest deeper than `limit` (iterative). */
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d + 1 > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  if (typeof value !== 'object' || value === null) return false;
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop() as Record<string, unknown> | unknown[];
+    const d = depths.pop()!;
+    if (d > limit) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c = v[i];
+        if (typeof c === 'object' && c !== null) {
+          values.push(c);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      for (const k of Object.keys(v)) {
+        const c = v[k];
+        if (typeof c === 'object' && c !== null) {
+          values.push(c);
+          depths.push(d + 1);
+        }
+      }
+    }
   }
   return false;
 }

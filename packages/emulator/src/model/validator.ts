@@ -145,6 +145,17 @@ function check(c: Collector, shapeName: string, value: unknown, path: string, in
   }
 }
 
+/** A structure's members as [name, shape, lower-camel path name], computed once per shape (hot path). */
+const MEMBERS = new WeakMap<StructureShape, readonly (readonly [string, string, string])[]>();
+function membersOf(shape: StructureShape): readonly (readonly [string, string, string])[] {
+  let m = MEMBERS.get(shape);
+  if (m === undefined) {
+    m = Object.entries(shape.m).map(([member, memberShape]) => [member, memberShape, lowerCamel(member)] as const);
+    MEMBERS.set(shape, m);
+  }
+  return m;
+}
+
 function checkStructure(c: Collector, shape: StructureShape, value: unknown, path: string, sensitive: boolean): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     c.add(value, sensitive, path, 'Member must be a structure');
@@ -156,11 +167,11 @@ function checkStructure(c: Collector, shape: StructureShape, value: unknown, pat
     if (obj[req] === undefined || obj[req] === null) c.add(null, false, prefix + lowerCamel(req), 'Member must not be null');
   }
   let set = 0;
-  for (const [member, memberShape] of Object.entries(shape.m)) {
+  for (const [member, memberShape, camel] of membersOf(shape)) {
     const v = obj[member];
     if (v === undefined || v === null) continue;
     set++;
-    check(c, memberShape, v, prefix + lowerCamel(member), sensitive);
+    check(c, memberShape, v, prefix + camel, sensitive);
   }
   if (shape.u === true && set !== 1) {
     c.add(value, true, path, `Member must have exactly one of [${Object.keys(shape.m).join(', ')}] set, found ${set}`);
