@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { benchAsync, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator, inProcessHandler } from '../src/index.js';
+import { runDataPlane } from './data-plane.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const CVK: CreateKeyCommandInput = {
@@ -135,5 +136,6 @@ export async function run(): Promise<BenchRow[]> {
   }
 
   rows.push(await memoryPerKey());
+  rows.push(...(await runDataPlane()));
   return rows;
 }
