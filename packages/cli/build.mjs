@@ -1,0 +1,29 @@
+// Builds the `paycrypt` bin: one ES module bundle (dist/paycrypt.js) that plain `node` runs.
+// esbuild compiles the TypeScript of this package and of the workspace packages it imports
+// (their `exports` point at .ts sources) and inlines npm dependencies, so the bin needs no
+// node_modules at run time. Commands are loaded with dynamic import(): with `splitting` each
+// lands in its own chunk and `paycrypt tr31 inspect` does not load the emulator.
+// Run by this package's `prepare` script, i.e. on every `pnpm install` at the root.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+rmSync(join(here, 'dist', 'chunks'), { recursive: true, force: true });
+await build({
+  absWorkingDir: here,
+  entryPoints: { paycrypt: 'src/main.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // CommonJS dependencies (node-forge) call require() for node built-ins; give the ESM bundle one.
+  banner: { js: "import { createRequire as __paycryptCreateRequire } from 'node:module'; const require = __paycryptCreateRequire(import.meta.url);" },
+});
