@@ -1,4 +1,4 @@
-import { awsKeyAttributesFromTr31, parseTr31, prepareKbpk, TR31_VERSIONS, unwrapTr31 } from '@paycrypt/keyblock';
+import { awsKeyAttributesFromTr31, parseTr31, prepareKbpk, TR31_VERSIONS, unwrapTr31, type Tr31Version } from '@paycrypt/keyblock';
 import type { RequestContext } from '../core/context.js';
 import { validationError } from '../core/errors.js';
 import { keyMaterial, requireUsable, resolveKey } from '../keys/key-access.js';
@@ -79,21 +79,16 @@ export async function wrappedKey(ctx: RequestContext, kekIdentifier: string, wra
   if (material.Tr31KeyBlock === undefined) throw validationError(`${member}: WrappedKeyMaterial must set Tr31KeyBlock or DiffieHellmanSymmetricKey`);
   const kek = await storedKey(ctx, kekIdentifier, 'KEK_UNWRAP', 'KeyIdentifier');
   const block = material.Tr31KeyBlock;
-  const { version } = parseTr31(block);
+  // the version is the block's first character (X9.143 header byte 0); unwrapTr31 parses the rest
+  const version = block[0] ?? '';
+  if (!Object.prototype.hasOwnProperty.call(TR31_VERSIONS, version)) parseTr31(block); // throws the parser's error
   const family = KEY_ALGORITHMS[kek.keyAlgorithm]?.family;
-  if (TR31_VERSIONS[version].kbpkFamily !== family) {
-    throw validationError(`${member}: a version ${version} key block needs a ${TR31_VERSIONS[version].kbpkFamily} wrapping key; ${kek.arn} is ${kek.keyAlgorithm}`);
+  if (TR31_VERSIONS[version as Tr31Version].kbpkFamily !== family) {
+    throw validationError(`${member}: a version ${version} key block needs a ${TR31_VERSIONS[version as Tr31Version].kbpkFamily} wrapping key; ${kek.arn} is ${kek.keyAlgorithm}`);
   }
-  const kekClear = keyMaterial(ctx, kek.record!);
-  const kbpk = prepareKbpk(kekClear, version);
-  kekClear.fill(0);
-  let unwrapped: ReturnType<typeof unwrapTr31>;
-  try {
-    unwrapped = unwrapTr31(kbpk, block);
-  } finally {
-    kbpk.destroy();
-  }
-  const { header, key } = unwrapped;
+  // the KEK's derived KBEK/KBAK schedules are kept like any prepared key object (prepared())
+  const kbpk = prepared(ctx, kek, `tr31-kbpk:${version}`, (clear) => prepareKbpk(clear, version as Tr31Version));
+  const { header, key } = unwrapTr31(kbpk, block);
   const attrs = awsKeyAttributesFromTr31(header, key.length);
   const modes = normaliseModes(attrs.KeyModesOfUse);
   const view = { keyUsage: attrs.KeyUsage, keyAlgorithm: attrs.KeyAlgorithm, modes };
