@@ -67,3 +67,4 @@ export { fetchTransport, type DataPlaneTransport, type DataPlaneHttpRequest, typ
 export { serializeRequest } from './data-plane/serialize.js';
 export { resolveDataPlaneEndpoint, type EndpointParams } from './endpoints/resolve.js';
 export { inProcessDataPlaneTransport } from './emulator-transport.js';
+export { createPaymentCryptography, endpointsFromEnv, EMULATOR_CREDENTIALS, type PaymentCryptography, type PaymentCryptographyOptions, type Target, type Environment } from './factory.js';
