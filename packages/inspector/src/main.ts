@@ -1,9 +1,11 @@
 import './style.css';
+import { calculatorsView } from './calculators.js';
 import { tr31View } from './tr31-view.js';
 
 /** Tabs (WAI-ARIA tabs pattern: arrow keys, Home/End move between tabs) and the views. */
 const views: Record<string, (root: HTMLElement) => void> = {
   'view-tr31': tr31View,
+  'view-calc': calculatorsView,
 };
 
 function setUpTabs(): void {

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -9,17 +11,18 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`inspector e2e tests skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
 
-export const packageDir = fileURLToPath(new URL('..', import.meta.url));
-export const distIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 export const outputDir = fileURLToPath(new URL('../test-output/', import.meta.url));
+// each test file (vitest runs them in parallel workers) builds into its own folder
+const outDir = mkdtempSync(join(tmpdir(), 'paycrypt-inspector-'));
+export const distIndex = join(outDir, 'index.html');
 export const pageUrl = pathToFileURL(distIndex).href;
 
 let built: Promise<void> | undefined;
-/** Builds the page with Vite's JS API (once per test process). */
+/** Builds the page with Vite's JS API and the package's own vite.config.ts (once per test file). */
 export function buildPage(): Promise<void> {
   built ??= (async () => {
     const { build } = await import('vite');
-    await build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn' });
+    await build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   })();
   return built;
 }
