@@ -1,5 +1,5 @@
 import { GetParametersForImportCommand, ImportKeyCommand, type KeyModesOfUse, type PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
-import { tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
+import { AWS_KEY_ALGORITHMS, tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
 import { spawnSync } from 'node:child_process';
 import { constants, createCipheriv, createHmac, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 
@@ -43,7 +43,10 @@ export async function kekByValue(client: PaymentCryptographyClient): Promise<Kek
 /** Import `clear` with the given attributes as a TR-31 D block under `kek`; answers ARN and KCV. */
 export async function importByValue(client: PaymentCryptographyClient, kek: Kek, clear: Uint8Array, KeyUsage: string, KeyAlgorithm: string, KeyModesOfUse: KeyModesOfUse): Promise<{ arn: string; kcv: string }> {
   const fields = tr31HeaderFieldsFromAws({ KeyUsage, KeyAlgorithm, KeyModesOfUse: KeyModesOfUse as never }, 'E');
-  const block = wrapTr31(kek.clear, { version: 'D', keyVersion: '00', keyContext: '0', optionalBlocks: [], ...fields }, clear);
+  // an HMAC key carries its hash in an HM optional block (X9.143), from keyblock's AWS table
+  const hm = AWS_KEY_ALGORITHMS.find((r) => r.aws === KeyAlgorithm)?.hm;
+  const optionalBlocks = hm === undefined ? [] : [{ id: 'HM', data: hm, raw: `HM06${hm}` }];
+  const block = wrapTr31(kek.clear, { version: 'D', keyVersion: '00', keyContext: '0', optionalBlocks, ...fields }, clear);
   const out = await client.send(new ImportKeyCommand({ KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: kek.arn, WrappedKeyBlock: block } } }));
   return { arn: out.Key!.KeyArn!, kcv: out.Key!.KeyCheckValue! };
 }
