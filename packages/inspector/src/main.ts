@@ -1,10 +1,12 @@
 import './style.css';
 import { calculatorsView } from './calculators.js';
 import { tr31View } from './tr31-view.js';
+import { tr34View } from './tr34-view.js';
 
 /** Tabs (WAI-ARIA tabs pattern: arrow keys, Home/End move between tabs) and the views. */
 const views: Record<string, (root: HTMLElement) => void> = {
   'view-tr31': tr31View,
+  'view-tr34': tr34View,
   'view-calc': calculatorsView,
 };
 
