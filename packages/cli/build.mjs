@@ -5,11 +5,30 @@
 // lands in its own chunk and `paycrypt tr31 inspect` does not load the emulator.
 // Run by this package's `prepare` script, i.e. on every `pnpm install` at the root.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// --if-stale (the tests): do nothing when dist/paycrypt.js is newer than every source file of
+// this package and of the workspace packages it bundles.
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+if (process.argv.includes('--if-stale')) {
+  let built = 0;
+  try {
+    built = statSync(join(here, 'dist', 'paycrypt.js')).mtimeMs;
+  } catch {}
+  const sources = ['src', '../primitives/src', '../keyblock/src', '../tr34/src', '../emulator/src'].map((d) => newest(join(here, d)));
+  if (built > Math.max(statSync(join(here, 'build.mjs')).mtimeMs, ...sources)) process.exit(0);
+}
 rmSync(join(here, 'dist', 'chunks'), { recursive: true, force: true });
 await build({
   absWorkingDir: here,

@@ -20,6 +20,11 @@ const SECRET_ROLES = [
   'component',
   'clear-key',
   'secret',
+  'session-key',
+  'mak',
+  'pek',
+  'zmk',
+  'zpk',
   'password',
 ] as const;
 

@@ -1,7 +1,7 @@
 // Runs the BUILT bin (dist/paycrypt.js) as a child process with plain node: real argv, real
 // files, real stdin. The bundle is rebuilt once per test file so the tests see the current source.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,11 @@ export const BIN = join(PACKAGE_DIR, 'dist', 'paycrypt.js');
 export const VECTORS_DIR = join(PACKAGE_DIR, '..', '..', 'test-vectors');
 
 let built = false;
+/** Rebuilds the bin if any source is newer; flock keeps test files running in parallel from racing. */
 export function buildOnce(): void {
   if (built) return;
-  execFileSync(process.execPath, [join(PACKAGE_DIR, 'build.mjs')], { stdio: 'inherit' });
+  mkdirSync(join(PACKAGE_DIR, 'dist'), { recursive: true });
+  execFileSync('flock', [join(PACKAGE_DIR, 'dist', '.build.lock'), process.execPath, join(PACKAGE_DIR, 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   built = true;
 }
 

@@ -1,6 +1,18 @@
 import type { Command } from 'commander';
+import { registerCvv } from './cvv.js';
+import { registerDukpt } from './dukpt.js';
+import { registerEmv } from './emv.js';
+import { registerKcv } from './kcv.js';
+import { registerMac } from './mac.js';
+import { registerPin } from './pin.js';
 import { registerTr31 } from './tr31.js';
 
 export function registerCommands(program: Command): void {
   registerTr31(program);
+  registerKcv(program);
+  registerDukpt(program);
+  registerCvv(program);
+  registerPin(program);
+  registerMac(program);
+  registerEmv(program);
 }
