@@ -1,7 +1,7 @@
 import { GetParametersForImportCommand, ImportKeyCommand, type KeyModesOfUse, type PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
 import { AWS_KEY_ALGORITHMS, tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
 import { spawnSync } from 'node:child_process';
-import { constants, createCipheriv, createHmac, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createHmac, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 
 /**
  * The adapter's test kit. Keys are imported *by value* so that expected answers can be computed
@@ -111,4 +111,21 @@ export function hasBotocore(): boolean {
     if (!boto3) console.warn('WARNING: python3 with boto3/botocore is not available: the botocore SigV4 cross-check is skipped');
   }
   return boto3;
+}
+
+/** ISO 9797-1 MAC algorithm 3 (retail MAC, padding method 1) with a 2-key TDES key, by node:crypto single-DES steps. */
+export function retailMacOracle(key: Uint8Array, messageHex: string): string {
+  const m = Buffer.from(messageHex, 'hex');
+  const padded = Buffer.concat([m, Buffer.alloc((8 - (m.length % 8)) % 8 || (m.length === 0 ? 8 : 0))]);
+  const k1 = key.subarray(0, 8);
+  const k2 = key.subarray(8, 16);
+  let h: Uint8Array = new Uint8Array(8);
+  for (let i = 0; i < padded.length; i += 8) {
+    const x = new Uint8Array(8);
+    for (let j = 0; j < 8; j++) x[j] = h[j]! ^ padded[i + j]!;
+    h = tdesEcb(k1, x);
+  }
+  const d = createDecipheriv('des-ede3-ecb', Buffer.concat([k2, k2, k2]), null).setAutoPadding(false);
+  const mid = Buffer.concat([d.update(h), d.final()]);
+  return Buffer.from(tdesEcb(k1, mid)).toString('hex').toUpperCase();
 }
