@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerComponents } from './components.js';
 import { registerCvv } from './cvv.js';
 import { registerDukpt } from './dukpt.js';
 import { registerEmv } from './emv.js';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   registerPin(program);
   registerMac(program);
   registerEmv(program);
+  registerComponents(program);
 }
