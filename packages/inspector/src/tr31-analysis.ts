@@ -17,6 +17,7 @@ import {
   type TypedOptionalBlockId,
 } from '@paycrypt/keyblock';
 import { bytesToHex } from '@paycrypt/primitives';
+import { Certificate } from '@paycrypt/tr34';
 
 /**
  * What the TR-31 view shows about a block without any key: the header fields at their
@@ -119,19 +120,37 @@ function meaning(key: string, value: string, block: string): string {
 }
 
 function describeValue(v: unknown): string {
-  if (v instanceof Uint8Array) return bytesToHex(v);
+  if (v instanceof Uint8Array) return v.length <= 32 ? bytesToHex(v) : `${v.length} bytes (${bytesToHex(v.subarray(0, 8))}…)`;
   if (Array.isArray(v)) return v.map(describeValue).join(', ');
   if (v !== null && typeof v === 'object') {
     return Object.entries(v)
       .map(([k, x]) => `${k}: ${describeValue(x)}`)
       .join('; ');
   }
-  return String(v);
+  const text = String(v);
+  return text.length <= 80 ? text : `${text.length} characters (${text.slice(0, 24)}…)`;
+}
+
+/** CT entries: X.509 certificates read by @paycrypt/tr34 (subject and validity). */
+function describeCertificates(data: string): string {
+  const ct = decodeOptionalBlock('CT', data);
+  const list = ct.certificates.map((c) => {
+    if (c.format !== 'X509') return `EMV certificate, ${c.base64.length} characters`;
+    try {
+      const der = Uint8Array.from(atob(c.base64), (ch) => ch.charCodeAt(0));
+      const cert = Certificate.parse(der);
+      return `X.509 ${cert.subject} (valid ${cert.notBefore.toISOString().slice(0, 10)} to ${cert.notAfter.toISOString().slice(0, 10)})`;
+    } catch {
+      return 'X.509 certificate (not readable)';
+    }
+  });
+  return `${ct.chain ? 'chain' : 'one certificate'}: ${list.join('; ')}`;
 }
 
 function decodeBlock(id: string, data: string): string | undefined {
   if (own(OPTIONAL_BLOCKS, id) === undefined) return undefined;
   try {
+    if (id === 'CT') return describeCertificates(data);
     return describeValue(decodeOptionalBlock(id as TypedOptionalBlockId, data));
   } catch {
     return undefined;
