@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerComponents } from './components.js';
 import { registerCvv } from './cvv.js';
 import { registerDukpt } from './dukpt.js';
+import { registerEmulator } from './emulator.js';
 import { registerEmv } from './emv.js';
 import { registerKcv } from './kcv.js';
 import { registerMac } from './mac.js';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerMac(program);
   registerEmv(program);
   registerComponents(program);
+  registerEmulator(program);
 }

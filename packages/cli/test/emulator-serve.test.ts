@@ -1,0 +1,89 @@
+// paycrypt emulator serve: the built bin as a real server process, spoken to with plain HTTP
+// (awsJson1_0, as the AWS SDK sends it), stopped with SIGTERM, restarted on the same data dir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, buildOnce, json, run } from './run-cli.js';
+
+beforeAll(buildOnce);
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function serve(args: string[]): Promise<{ child: ChildProcess; first: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [BIN, '--json', 'emulator', 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve({ child, first: JSON.parse(out.slice(0, nl)) as Record<string, unknown> });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+async function call(endpoint: string, op: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `PaymentCryptographyControlPlane.${op}` },
+    body: JSON.stringify(body),
+  });
+  return (await r.json()) as Record<string, unknown>;
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('paycrypt emulator serve', () => {
+  it('serves the control plane, keeps keys in --data-dir across a restart, exits 0 on SIGTERM', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'paycrypt-serve-')), 'state');
+    const a = await serve(['--data-dir', dir]);
+    expect(a.first).toMatchObject({ ok: true, listening: true, storage: dir });
+    expect(String(a.first.lmk)).toContain('(generated)');
+    const endpoint = String(a.first.endpoint);
+    const created = await call(endpoint, 'CreateKey', {
+      Exportable: true,
+      KeyAttributes: { KeyAlgorithm: 'TDES_2KEY', KeyClass: 'SYMMETRIC_KEY', KeyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', KeyModesOfUse: { Generate: true, Verify: true } },
+    });
+    const arn = (created.Key as { KeyArn: string }).KeyArn;
+    expect(arn).toMatch(/^arn:aws:payment-cryptography:/);
+    expect(await stop(a.child)).toBe(0);
+    expect(existsSync(`${dir}.lmk`)).toBe(true);
+
+    const b = await serve(['--data-dir', dir]);
+    expect(String(b.first.lmk)).toBe(`file ${dir}.lmk`);
+    const got = await call(String(b.first.endpoint), 'GetKey', { KeyIdentifier: arn });
+    expect((got.Key as { KeyArn: string }).KeyArn).toBe(arn);
+    expect(await stop(b.child)).toBe(0);
+  });
+
+  it('--account-id reaches the emulator: key ARNs carry it; in memory by default', async () => {
+    const srv = await serve(['--account-id', '123456789012']);
+    expect(srv.first).toMatchObject({ accountId: '123456789012', storage: 'memory', lmk: 'random (not persisted)' });
+    const endpoint = String(srv.first.endpoint);
+    expect(await call(endpoint, 'ListKeys', {})).toEqual({ Keys: [] });
+    const created = await call(endpoint, 'CreateKey', {
+      Exportable: false,
+      KeyAttributes: { KeyAlgorithm: 'TDES_3KEY', KeyClass: 'SYMMETRIC_KEY', KeyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', KeyModesOfUse: { Generate: true, Verify: true } },
+    });
+    expect((created.Key as { KeyArn: string }).KeyArn).toContain(':123456789012:key/');
+    expect(await stop(srv.child)).toBe(0);
+  });
+
+  it('bad options are usage errors (exit 2) before anything starts', () => {
+    const r = run(['--json', 'emulator', 'serve', '--port', '70000']);
+    expect(r.code).toBe(2);
+    expect(json(r).error).toMatchObject({ code: 'USAGE' });
+    expect(run(['emulator', 'serve', '--account-id', '12']).code).toBe(2);
+  });
+});
