@@ -2,7 +2,7 @@ import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography'
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Emulator, inProcessHandler } from '@paycrypt/emulator';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
-import { PaymentCryptographyDataClient } from './data-plane/client.js';
+import { PaymentCryptographyDataClient } from './data-plane/node-client.js';
 import { inProcessDataPlaneTransport } from './emulator-transport.js';
 
 /**

@@ -1,4 +1,5 @@
-export { PaymentCryptographyDataClient, PaymentCryptographyDataClient as PaymentCryptographyData, SIGNING_NAME, retryErrorType, type DataPlaneClientOptions, type SendOptions } from './data-plane/client.js';
+export { SIGNING_NAME, retryErrorType, type DataPlaneClientOptions, type SendOptions } from './data-plane/client.js';
+export { PaymentCryptographyDataClient, PaymentCryptographyDataClient as PaymentCryptographyData } from './data-plane/node-client.js';
 export {
   DataPlaneCommand,
   DecryptDataCommand,

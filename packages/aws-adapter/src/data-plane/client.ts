@@ -21,8 +21,10 @@ export interface DataPlaneClientOptions {
   endpoint?: string | URL | undefined;
   useFipsEndpoint?: boolean | undefined;
   useDualstackEndpoint?: boolean | undefined;
-  /** default: the standard Node provider chain (`fromNodeProviderChain`), loaded on first use */
+  /** default: `credentialDefaultProvider()` — in the Node entry the standard provider chain (`fromNodeProviderChain`) */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+  /** where credentials come from when `credentials` is not given (as the SDK's config of that name); the browser entry has none */
+  credentialDefaultProvider?: (() => AwsCredentialIdentityProvider) | undefined;
   /** default: `fetch` */
   transport?: DataPlaneTransport | undefined;
   /** default: `new StandardRetryStrategy(maxAttempts)` from @smithy/util-retry */
@@ -35,14 +37,13 @@ export interface SendOptions {
   abortSignal?: AbortSignal | undefined;
 }
 
-function credentialProvider(c: DataPlaneClientOptions['credentials']): AwsCredentialIdentityProvider {
+function credentialProvider(options: DataPlaneClientOptions): AwsCredentialIdentityProvider {
+  const c = options.credentials;
   if (typeof c === 'function') return c;
   if (c !== undefined) return async () => c;
-  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
-  // loaded lazily: the provider chain is Node-only, a browser caller passes credentials
+  if (options.credentialDefaultProvider !== undefined) return options.credentialDefaultProvider();
   return async () => {
-    chain ??= import('@aws-sdk/credential-providers').then((m) => m.fromNodeProviderChain());
-    return (await chain)();
+    throw new TypeError('"credentials" are required (no default credential provider in this entry point)');
   };
 }
 
@@ -86,7 +87,7 @@ export class PaymentCryptographyDataClient {
       UseDualStack: options.useDualstackEndpoint,
       Endpoint: options.endpoint === undefined ? undefined : String(options.endpoint),
     });
-    this.signer = new SignatureV4({ service: SIGNING_NAME, region: options.region, credentials: credentialProvider(options.credentials), sha256: Sha256 });
+    this.signer = new SignatureV4({ service: SIGNING_NAME, region: options.region, credentials: credentialProvider(options), sha256: Sha256 });
     this.transport = options.transport ?? fetchTransport();
     this.retryStrategy = options.retryStrategy ?? new StandardRetryStrategy(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   }

@@ -1,0 +1,74 @@
+// The browser entry (`@paycrypt/aws-adapter/browser`): the data-plane client, its commands,
+// errors and types, the endpoint resolver and the cross-check helpers — nothing that needs Node
+// (no emulator transport, no factory, no default credential chain: pass `credentials`).
+export { PaymentCryptographyDataClient, PaymentCryptographyDataClient as PaymentCryptographyData, SIGNING_NAME, retryErrorType, type DataPlaneClientOptions, type SendOptions } from './data-plane/client.js';
+export {
+  DataPlaneCommand,
+  DecryptDataCommand,
+  EncryptDataCommand,
+  GenerateAs2805KekValidationCommand,
+  GenerateAuthRequestCryptogramCommand,
+  GenerateCardValidationDataCommand,
+  GenerateMacCommand,
+  GenerateMacEmvPinChangeCommand,
+  GeneratePinDataCommand,
+  ReEncryptDataCommand,
+  TranslateKeyMaterialCommand,
+  TranslatePinDataCommand,
+  VerifyAuthRequestCryptogramCommand,
+  VerifyCardValidationDataCommand,
+  VerifyMacCommand,
+  VerifyPinDataCommand,
+} from './data-plane/commands.js';
+export {
+  PaymentCryptographyDataServiceException,
+  ValidationException,
+  VerificationFailedException,
+  ResourceNotFoundException,
+  AccessDeniedException,
+  ThrottlingException,
+  InternalServerException,
+  type ValidationExceptionField,
+} from './data-plane/errors.js';
+export type {
+  DataPlaneOperation,
+  InputOf,
+  OutputOf,
+  ResponseMetadata,
+  DecryptDataCommandInput,
+  DecryptDataCommandOutput,
+  EncryptDataCommandInput,
+  EncryptDataCommandOutput,
+  GenerateAs2805KekValidationCommandInput,
+  GenerateAs2805KekValidationCommandOutput,
+  GenerateAuthRequestCryptogramCommandInput,
+  GenerateAuthRequestCryptogramCommandOutput,
+  GenerateCardValidationDataCommandInput,
+  GenerateCardValidationDataCommandOutput,
+  GenerateMacCommandInput,
+  GenerateMacCommandOutput,
+  GenerateMacEmvPinChangeCommandInput,
+  GenerateMacEmvPinChangeCommandOutput,
+  GeneratePinDataCommandInput,
+  GeneratePinDataCommandOutput,
+  ReEncryptDataCommandInput,
+  ReEncryptDataCommandOutput,
+  TranslateKeyMaterialCommandInput,
+  TranslateKeyMaterialCommandOutput,
+  TranslatePinDataCommandInput,
+  TranslatePinDataCommandOutput,
+  VerifyAuthRequestCryptogramCommandInput,
+  VerifyAuthRequestCryptogramCommandOutput,
+  VerifyCardValidationDataCommandInput,
+  VerifyCardValidationDataCommandOutput,
+  VerifyMacCommandInput,
+  VerifyMacCommandOutput,
+  VerifyPinDataCommandInput,
+  VerifyPinDataCommandOutput,
+} from './data-plane/operations.js';
+export { fetchTransport, type DataPlaneTransport, type DataPlaneHttpRequest, type DataPlaneHttpResponse } from './data-plane/transport.js';
+export { serializeRequest } from './data-plane/serialize.js';
+export { resolveDataPlaneEndpoint, type EndpointParams } from './endpoints/resolve.js';
+export { openExportedKeyBlock, keyCheckValue, type OpenedKeyBlock, type ServiceKeyCheckValue, type KeyCheckValueAlgorithm } from './cross-check/key-block.js';
+export { expectedCardValidationData, checkCardValidationData, type CardValidationAttributes, type CardValidationCheck } from './cross-check/card-validation.js';
+export { expectedMac, checkMac, type MacCheck } from './cross-check/mac.js';
