@@ -6,6 +6,7 @@
 // Run by this package's `prepare` script, i.e. on every `pnpm install` at the root.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,31 @@ if (process.argv.includes('--if-stale')) {
   if (built > Math.max(statSync(join(here, 'build.mjs')).mtimeMs, ...sources)) process.exit(0);
 }
 rmSync(join(here, 'dist', 'chunks'), { recursive: true, force: true });
+
+// @paycrypt/primitives uses node-forge only for DES/TDES (forge.des, forge.cipher.modes.ecb,
+// forge.util). The package's main file loads all of forge (TLS, RSA, PKI ...), a third of the
+// start-up time; forge's lib/des.js loads just those three parts into the same forge object.
+const fromPrimitives = createRequire(join(here, '..', 'primitives', 'package.json'));
+const forgeDes = fromPrimitives.resolve('node-forge/lib/des.js');
+const forgeCore = fromPrimitives.resolve('node-forge/lib/forge.js');
+const forgeDesOnly = {
+  name: 'forge-des-only',
+  setup(b) {
+    // only for the DES adapter of primitives; any other importer gets the whole of forge
+    b.onResolve({ filter: /^node-forge$/ }, (args) =>
+      /[\\/]primitives[\\/]src[\\/]cipher[\\/]/.test(args.importer) ? { path: 'forge-des-only', namespace: 'paycrypt' } : undefined,
+    );
+    b.onLoad({ filter: /^forge-des-only$/, namespace: 'paycrypt' }, () => ({
+      // lib/des.js exports forge.des; lib/forge.js is the shared forge object it fills in
+      contents: `import ${JSON.stringify(forgeDes)}; import forge from ${JSON.stringify(forgeCore)}; export default forge;`,
+      resolveDir: here,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
+  plugins: [forgeDesOnly],
   absWorkingDir: here,
   entryPoints: { paycrypt: 'src/main.ts' },
   outdir: 'dist',
