@@ -67,6 +67,14 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
 }
 
+// `paycrypt ... | head`: a reader that goes away is not an error of ours
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw e;
+  });
+}
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

@@ -1,7 +1,8 @@
 // The command as a whole: help with an example on every command, exit codes, --json error
 // shapes, key material refused on the command line, start-up time.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce, json, pooled, run, runAsync, tempFile } from './run-cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, buildOnce, json, pooled, run, runAsync, tempFile } from './run-cli.js';
 
 beforeAll(buildOnce);
 
@@ -28,6 +29,12 @@ describe('paycrypt --help', () => {
 });
 
 describe('exit codes and --json errors', () => {
+  it('a closed pipe (paycrypt --help | head -1) ends quietly with exit 0', () => {
+    const p = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --help | head -1`], { encoding: 'utf8' });
+    expect(p.stdout).toBe('Usage: paycrypt [options] [command]\n');
+    expect(p.status).toBe(0);
+    expect(p.stderr).not.toContain('EPIPE');
+  });
   it('usage errors exit 2 with code USAGE; a service that cannot start exits 3', () => {
     for (const args of [['frobnicate'], ['kcv', '--key-file', '/dev/null'], ['tr31', 'inspect'], ['kcv', '--algorithm', 'RC4', '--key-file', '/dev/null']]) {
       const r = run(['--json', ...args]);
