@@ -64,6 +64,7 @@ export type {
   VerifyPinDataCommandInput,
   VerifyPinDataCommandOutput,
 } from './data-plane/operations.js';
+export { nodeHttpTransport } from './data-plane/node-http-transport.js';
 export { fetchTransport, type DataPlaneTransport, type DataPlaneHttpRequest, type DataPlaneHttpResponse } from './data-plane/transport.js';
 export { serializeRequest } from './data-plane/serialize.js';
 export { resolveDataPlaneEndpoint, type EndpointParams } from './endpoints/resolve.js';

@@ -1,7 +1,9 @@
 import { CreateKeyCommand, ExportKeyCommand, ImportKeyCommand } from '@aws-sdk/client-payment-cryptography';
 import { Emulator, startHttpServer, type RunningServer } from '@paycrypt/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPaymentCryptography, GenerateCardValidationDataCommand, type PaymentCryptography } from '../src/index.js';
+import { PaymentCryptographyDataClient as BrowserDataClient } from '../src/browser.js';
+import { createPaymentCryptography, fetchTransport, GenerateCardValidationDataCommand, type PaymentCryptography } from '../src/index.js';
+import { credentials } from './kit.js';
 import { EXPIRY, PAN } from './kit.js';
 
 /**
@@ -76,6 +78,26 @@ describe('seed scenario through createPaymentCryptography', () => {
         expectScenario(r);
         // the region reached the emulator through the SigV4 credential scope of both planes
         expect(r.dataKeyArn).toMatch(/^arn:aws:payment-cryptography:eu-west-1:\d{12}:key\//);
+      } finally {
+        await pc.close();
+      }
+    });
+
+    it("the browser entry's client (fetch, sha256-js) gets the same CVV2 as the Node entry's", async () => {
+      const pc = createPaymentCryptography({ target: 'emulator', endpoint: server.endpoint, env: {} });
+      try {
+        const cvk = (await pc.controlPlane.send(new CreateKeyCommand({ Exportable: true, KeyAttributes: { KeyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'TDES_2KEY', KeyModesOfUse: { Generate: true, Verify: true } } }))).Key!;
+        const input = { KeyIdentifier: cvk.KeyArn!, PrimaryAccountNumber: PAN, GenerationAttributes: { CardVerificationValue2: { CardExpiryDate: EXPIRY } } };
+        const browser = new BrowserDataClient({ region: 'us-east-1', endpoint: server.endpoint, credentials, transport: fetchTransport() });
+        const a = await browser.send(new GenerateCardValidationDataCommand(input));
+        const b = await pc.dataPlane.send(new GenerateCardValidationDataCommand(input));
+        expect(a.ValidationData).toBe(b.ValidationData);
+        expect(a.$metadata.httpStatusCode).toBe(200);
+        const err = await browser.generateCardValidationData({ ...input, KeyIdentifier: 'alias/none' }).catch((e: unknown) => e as Error);
+        expect((err as Error).name).toBe('ResourceNotFoundException');
+        // the browser entry has no default credential chain
+        const bare = new BrowserDataClient({ region: 'us-east-1', endpoint: server.endpoint });
+        await expect(bare.generateCardValidationData(input)).rejects.toThrow(/credentials/);
       } finally {
         await pc.close();
       }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { PaymentCryptographyDataClient as BrowserDataClient } from '../src/browser.js';
 import { PaymentCryptographyDataClient, type DataPlaneHttpRequest } from '../src/index.js';
 import { credentials, hasBotocore } from './kit.js';
 
@@ -31,9 +32,9 @@ function botocoreAuthorization(req: DataPlaneHttpRequest, region: string, creds:
   return JSON.parse(r.stdout) as { authorization: string; date: string };
 }
 
-async function captured(region: string, endpoint: string, creds: typeof credentials & { sessionToken?: string }, call: (c: PaymentCryptographyDataClient) => Promise<unknown>): Promise<DataPlaneHttpRequest> {
+async function captured(region: string, endpoint: string, creds: typeof credentials & { sessionToken?: string }, call: (c: PaymentCryptographyDataClient) => Promise<unknown>, cls: typeof BrowserDataClient = PaymentCryptographyDataClient): Promise<DataPlaneHttpRequest> {
   let seen: DataPlaneHttpRequest | undefined;
-  const client = new PaymentCryptographyDataClient({
+  const client = new cls({
     region,
     endpoint,
     credentials: creds,
@@ -42,7 +43,7 @@ async function captured(region: string, endpoint: string, creds: typeof credenti
       return { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
     },
   });
-  await call(client);
+  await call(client as PaymentCryptographyDataClient);
   return seen!;
 }
 
@@ -61,6 +62,10 @@ describe.skipIf(!hasBotocore())('SigV4 of data-plane requests = botocore SigV4Au
       expect(req.headers['authorization']).toBe(theirs.authorization);
     });
   }
+  it("the browser entry's signer (sha256-js) gives the same Authorization as botocore", async () => {
+    const req = await captured('ap-southeast-2', 'https://dataplane.payment-cryptography.ap-southeast-2.amazonaws.com', credentials, (c) => c.decryptData({ KeyIdentifier: 'alias/k', CipherText: '00112233', DecryptionAttributes: { Symmetric: { Mode: 'ECB' } } }), BrowserDataClient);
+    expect(req.headers['authorization']).toBe(botocoreAuthorization(req, 'ap-southeast-2', credentials).authorization);
+  });
   it('the comparison is sensitive: one body byte changed gives botocore another signature', async () => {
     const req = await captured('us-east-1', 'https://dataplane.payment-cryptography.us-east-1.amazonaws.com', credentials, (c) => c.generateMac({ KeyIdentifier: 'alias/mac', MessageData: '00', GenerationAttributes: { Algorithm: 'HMAC_SHA256' } }));
     const altered = { ...req, body: req.body.replace('"00"', '"01"') };

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryErrorType, RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor, RetryErrorInfo, RetryErrorType, RetryStrategyV2 } from '@smithy/types';
 import { StandardRetryStrategy } from '@smithy/util-retry';
 import { resolveDataPlaneEndpoint } from '../endpoints/resolve.js';
 import type { DataPlaneCommand } from './commands.js';
@@ -25,8 +25,10 @@ export interface DataPlaneClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   /** where credentials come from when `credentials` is not given (as the SDK's config of that name); the browser entry has none */
   credentialDefaultProvider?: (() => AwsCredentialIdentityProvider) | undefined;
-  /** default: `fetch` */
+  /** default: `fetch` (the Node entry: @smithy/node-http-handler) */
   transport?: DataPlaneTransport | undefined;
+  /** SHA-256 for SigV4 (default @aws-crypto/sha256-js; the Node entry: @smithy/hash-node, on node:crypto) */
+  sha256?: ChecksumConstructor | HashConstructor | undefined;
   /** default: `new StandardRetryStrategy(maxAttempts)` from @smithy/util-retry */
   retryStrategy?: RetryStrategyV2 | undefined;
   /** default 3 (as the SDKs) */
@@ -87,7 +89,7 @@ export class PaymentCryptographyDataClient {
       UseDualStack: options.useDualstackEndpoint,
       Endpoint: options.endpoint === undefined ? undefined : String(options.endpoint),
     });
-    this.signer = new SignatureV4({ service: SIGNING_NAME, region: options.region, credentials: credentialProvider(options), sha256: Sha256 });
+    this.signer = new SignatureV4({ service: SIGNING_NAME, region: options.region, credentials: credentialProvider(options), sha256: options.sha256 ?? Sha256 });
     this.transport = options.transport ?? fetchTransport();
     this.retryStrategy = options.retryStrategy ?? new StandardRetryStrategy(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   }
