@@ -69,6 +69,7 @@ export type {
 export { fetchTransport, type DataPlaneTransport, type DataPlaneHttpRequest, type DataPlaneHttpResponse } from './data-plane/transport.js';
 export { serializeRequest } from './data-plane/serialize.js';
 export { resolveDataPlaneEndpoint, type EndpointParams } from './endpoints/resolve.js';
+export { openExportedTr34KeyBlock, type OpenedTr34Export } from './cross-check/tr34.js';
 export { openExportedKeyBlock, keyCheckValue, type OpenedKeyBlock, type ServiceKeyCheckValue, type KeyCheckValueAlgorithm } from './cross-check/key-block.js';
 export { expectedCardValidationData, checkCardValidationData, type CardValidationAttributes, type CardValidationCheck } from './cross-check/card-validation.js';
 export { expectedMac, checkMac, type MacCheck } from './cross-check/mac.js';

@@ -62,6 +62,11 @@ function sameHex(a: string, b: string): boolean {
  */
 export function openExportedKeyBlock(kek: Uint8Array, block: string, service?: ServiceKeyCheckValue): OpenedKeyBlock {
   const { header, key } = unwrapTr31(kek, block);
+  return describeKey(header, key, service);
+}
+
+/** Header, attributes and KCV of a clear key; wipes `key`. */
+export function describeKey(header: Tr31Header, key: Uint8Array, service?: ServiceKeyCheckValue): OpenedKeyBlock {
   try {
     let keyAttributes: AwsKeyAttributes | undefined;
     try {
