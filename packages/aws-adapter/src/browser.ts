@@ -73,3 +73,4 @@ export { openExportedTr34KeyBlock, type OpenedTr34Export } from './cross-check/t
 export { openExportedKeyBlock, keyCheckValue, type OpenedKeyBlock, type ServiceKeyCheckValue, type KeyCheckValueAlgorithm } from './cross-check/key-block.js';
 export { expectedCardValidationData, checkCardValidationData, type CardValidationAttributes, type CardValidationCheck } from './cross-check/card-validation.js';
 export { expectedMac, checkMac, type MacCheck } from './cross-check/mac.js';
+export { expectedVisaPvv, checkVisaPvv, type VisaPvvCheck } from './cross-check/pin.js';

@@ -2,8 +2,8 @@ import { CreateKeyCommand, ExportKeyCommand } from '@aws-sdk/client-payment-cryp
 import { KeyBlockError } from '@paycrypt/keyblock';
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCardValidationData, checkMac, createPaymentCryptography, expectedCardValidationData, expectedMac, openExportedKeyBlock } from '../src/index.js';
-import { aesCmacKcvOracle, cvvOracle, EXPIRY, hmacSha256Oracle, importByValue, kekByValue, PAN, retailMacOracle, tdesKcvOracle, type Kek } from './kit.js';
+import { checkCardValidationData, checkMac, checkVisaPvv, createPaymentCryptography, expectedCardValidationData, expectedMac, expectedVisaPvv, openExportedKeyBlock } from '../src/index.js';
+import { aesCmacKcvOracle, cvvOracle, EXPIRY, hmacSha256Oracle, importByValue, kekByValue, PAN, pinFromIso0Block, retailMacOracle, tdesKcvOracle, visaPvvOracle, type Kek } from './kit.js';
 
 /**
  * The cross-check helpers on service answers (the emulator through the adapter), with every
@@ -14,6 +14,8 @@ let kek: Kek;
 const cvkClear = new Uint8Array(randomBytes(16));
 const macClear = new Uint8Array(randomBytes(16));
 const hmacClear = new Uint8Array(randomBytes(32));
+const pvkClear = new Uint8Array(randomBytes(16));
+const pekClear = new Uint8Array(randomBytes(16));
 const keys: Record<string, { arn: string; kcv: string }> = {};
 
 beforeAll(async () => {
@@ -21,6 +23,8 @@ beforeAll(async () => {
   keys['cvk'] = await importByValue(pc.controlPlane, kek, cvkClear, 'TR31_C0_CARD_VERIFICATION_KEY', 'TDES_2KEY', { Generate: true, Verify: true });
   keys['retail'] = await importByValue(pc.controlPlane, kek, macClear, 'TR31_M3_ISO_9797_3_MAC_KEY', 'TDES_2KEY', { Generate: true, Verify: true });
   keys['hmac'] = await importByValue(pc.controlPlane, kek, hmacClear, 'TR31_M7_HMAC_KEY', 'HMAC_SHA256', { Generate: true, Verify: true });
+  keys['pvk'] = await importByValue(pc.controlPlane, kek, pvkClear, 'TR31_V2_VISA_PIN_VERIFICATION_KEY', 'TDES_2KEY', { Generate: true, Verify: true });
+  keys['pek'] = await importByValue(pc.controlPlane, kek, pekClear, 'TR31_P0_PIN_ENCRYPTION_KEY', 'TDES_2KEY', { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true });
 });
 afterAll(() => pc.close());
 
@@ -109,5 +113,15 @@ describe('card validation and MAC expected values vs the service', () => {
     expect(expectedMac(macClear, 'TDES_2KEY', 'ISO9797_ALGORITHM3', msg)).toBe(retailMacOracle(macClear, msg));
     expect(checkMac(macClear, 'TDES_2KEY', 'ISO9797_ALGORITHM3', msg, r.Mac).matches).toBe(true);
     expect(checkMac(macClear, 'TDES_2KEY', 'ISO9797_ALGORITHM3', msg, '0'.repeat(r.Mac.length)).matches).toBe(false);
+  });
+
+  it('Visa PVV: expected = node:crypto = the service answer for the PIN it generated', async () => {
+    const g = await pc.dataPlane.generatePinData({ GenerationKeyIdentifier: keys['pvk']!.arn, EncryptionKeyIdentifier: keys['pek']!.arn, GenerationAttributes: { VisaPin: { PinVerificationKeyIndex: 1 } }, PrimaryAccountNumber: PAN, PinBlockFormat: 'ISO_FORMAT_0' });
+    const pin = pinFromIso0Block(pekClear, g.EncryptedPinBlock, PAN);
+    expect(pin).toMatch(/^[0-9]{4,12}$/);
+    const pvv = g.PinData.VerificationValue!;
+    expect(expectedVisaPvv(pvkClear, PAN, pin, 1)).toBe(visaPvvOracle(pvkClear, PAN, pin, 1));
+    expect(checkVisaPvv(pvkClear, PAN, pin, 1, pvv)).toEqual({ expected: pvv, matches: true });
+    expect(checkVisaPvv(pvkClear, PAN, pin, 2, pvv).matches).toBe(visaPvvOracle(pvkClear, PAN, pin, 2) === pvv);
   });
 });

@@ -129,3 +129,22 @@ export function retailMacOracle(key: Uint8Array, messageHex: string): string {
   const mid = Buffer.concat([d.update(h), d.final()]);
   return Buffer.from(tdesEcb(k1, mid)).toString('hex').toUpperCase();
 }
+
+/** ISO 9564 format 0: the clear PIN of a PIN block decrypted under a TDES PEK, by node:crypto. */
+export function pinFromIso0Block(pek: Uint8Array, encryptedHex: string, pan: string): string {
+  const d = createDecipheriv('des-ede3-ecb', Buffer.concat([pek, pek.subarray(0, 8)]), null).setAutoPadding(false);
+  const clear = Buffer.concat([d.update(Buffer.from(encryptedHex, 'hex')), d.final()]).toString('hex').toUpperCase();
+  const panField = ('0000' + pan.slice(-13, -1)).toUpperCase();
+  let pinField = '';
+  for (let i = 0; i < 16; i++) pinField += (parseInt(clear[i]!, 16) ^ parseInt(panField[i]!, 16)).toString(16).toUpperCase();
+  const n = parseInt(pinField[1]!, 16);
+  return pinField.slice(2, 2 + n);
+}
+
+/** The Visa PVV from its published description: TSP = 11 PAN digits (check digit excluded) ‖ PVKI ‖ 4 PIN digits, TDES under the PVK, decimalised, 4 digits. */
+export function visaPvvOracle(pvk: Uint8Array, pan: string, pin: string, pvki: number): string {
+  const tsp = pan.slice(-12, -1) + String(pvki) + pin.slice(0, 4);
+  const hex = Buffer.from(tdesEcb(pvk, Buffer.from(tsp, 'hex'))).toString('hex').toUpperCase();
+  const dec = [...hex].filter((c) => c >= '0' && c <= '9').join('') + [...hex].filter((c) => c >= 'A').map((c) => String(c.charCodeAt(0) - 65)).join('');
+  return dec.slice(0, 4);
+}
