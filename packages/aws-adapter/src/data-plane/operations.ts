@@ -1,4 +1,4 @@
-import type { DataOperationName, DataOperationTypes } from '@paycrypt/emulator';
+import type { DataOperationName, DataOperationTypes } from '@paycrypt/emulator/model';
 
 /**
  * Input and output types of the 15 data-plane operations, from the emulator's generated

@@ -1,4 +1,4 @@
-import { DATA_PLANE_MODEL } from '@paycrypt/emulator';
+import { DATA_PLANE_MODEL } from '@paycrypt/emulator/model';
 import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import type { DataPlaneOperation } from './operations.js';
 
