@@ -2,7 +2,6 @@ import {
   AesCipher,
   AesDukptBdkDeriver,
   EMV_SCHEMES,
-  EmvIssuerMasterKey,
   RetailMacKey,
   TdesCipher,
   TdesDukptBdk,
@@ -121,7 +120,4 @@ export function emvMacInput(attrs: MacAlgorithmEmv): EmvCryptogramInput {
   return { ...base, atc: hexToBytes(value.ApplicationTransactionCounter, { field: 'ApplicationTransactionCounter' }) };
 }
 
-/** The issuer master key object of an E2 key (cached per stored key). */
-export function emvImk(ctx: RequestContext, key: OperationKey): EmvIssuerMasterKey {
-  return prepared(ctx, key, 'emv:imk', (clear) => new EmvIssuerMasterKey(clear));
-}
+

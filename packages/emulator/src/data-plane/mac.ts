@@ -4,7 +4,8 @@ import { validationError, verificationFailedError } from '../core/errors.js';
 import { handler, type PartialOperationTable } from '../core/registry.js';
 import type { MacAttributes } from '../model/data-plane.types.generated.js';
 import { macAlgorithmFacts } from './mac-algorithms.js';
-import { dukptMac, emvImk, emvMacInput, type DukptMember } from './mac-derived.js';
+import { issuerMasterKey } from './emv-inputs.js';
+import { dukptMac, emvMacInput, type DukptMember } from './mac-derived.js';
 import { storedKey, type OperationKey } from './operation-key.js';
 
 /**
@@ -81,7 +82,7 @@ async function plan(ctx: RequestContext, identifier: string, attrs: MacAttribute
   if (member === 'EmvMac') {
     const input = emvMacInput(attrs.EmvMac!);
     const key = await storedKey(ctx, identifier, 'EMV_MAC');
-    const imk = emvImk(ctx, key);
+    const imk = issuerMasterKey(ctx, key);
     // the engine applies ISO 9797-1 padding method 2 and compares in constant time
     return { key, fullLength: 8, defaultLength: 8, generate: () => imk.generateEmvMac(input, data), verify: (mac) => imk.verifyEmvMac(input, data, mac), dispose: () => undefined };
   }
