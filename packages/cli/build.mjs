@@ -27,7 +27,7 @@ if (process.argv.includes('--if-stale')) {
   try {
     built = statSync(join(here, 'dist', 'paycrypt.js')).mtimeMs;
   } catch {}
-  const sources = ['src', '../primitives/src', '../keyblock/src', '../tr34/src', '../emulator/src'].map((d) => newest(join(here, d)));
+  const sources = ['src', '../primitives/src', '../keyblock/src', '../tr34/src', '../emulator/src', '../aws-adapter/src'].map((d) => newest(join(here, d)));
   if (built > Math.max(statSync(join(here, 'build.mjs')).mtimeMs, ...sources)) process.exit(0);
 }
 rmSync(join(here, 'dist', 'chunks'), { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { registerEmulator } from './emulator.js';
 import { registerEmv } from './emv.js';
 import { registerKcv } from './kcv.js';
 import { registerMac } from './mac.js';
+import { registerMigrate } from './migrate.js';
 import { registerPin } from './pin.js';
 import { registerTr31 } from './tr31.js';
 
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerEmv(program);
   registerComponents(program);
   registerEmulator(program);
+  registerMigrate(program);
 }
