@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerComponents } from './components.js';
 import { registerCvv } from './cvv.js';
+import { registerDemo } from './demo.js';
 import { registerDukpt } from './dukpt.js';
 import { registerEmulator } from './emulator.js';
 import { registerEmv } from './emv.js';
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerComponents(program);
   registerEmulator(program);
   registerMigrate(program);
+  registerDemo(program);
 }
