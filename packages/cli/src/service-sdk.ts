@@ -12,3 +12,4 @@ export {
   UpdateAliasCommand,
 } from '@aws-sdk/client-payment-cryptography';
 export { SingleBar, Presets } from 'cli-progress';
+export { GetParametersForImportCommand } from '@aws-sdk/client-payment-cryptography';

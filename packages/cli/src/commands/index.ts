@@ -6,6 +6,7 @@ import { registerDukpt } from './dukpt.js';
 import { registerEmulator } from './emulator.js';
 import { registerEmv } from './emv.js';
 import { registerKcv } from './kcv.js';
+import { registerKeys } from './keys.js';
 import { registerMac } from './mac.js';
 import { registerMigrate } from './migrate.js';
 import { registerPin } from './pin.js';
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerEmulator(program);
   registerMigrate(program);
   registerDemo(program);
+  registerKeys(program);
 }
