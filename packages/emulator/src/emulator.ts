@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorServices, RequestContext } from './core/context.js';
 import { invalidScopeError, modelValidationError, notImplementedError, toAwsError, unknownOperationError, validationError, type AwsError } from './core/errors.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './protocol/wire.js';
+import { toCredentials, type Credential, type Credentials } from './protocol/sigv4.js';
 import type { AllOperationTypes } from './core/operation-types.js';
 import type { AnyOperationName, DataOperationTable, Handler, OperationTable } from './core/registry.js';
 import { controlPlaneService, dataPlaneService, type ServiceDefinition } from './core/service.js';
@@ -44,6 +45,12 @@ export interface EmulatorOptions {
    * SerializationException on the wire, ValidationException for an in-process call()
    */
   maxJsonDepth?: number;
+  /**
+   * verify the SigV4 signature of every wire request (both planes, both transports) against
+   * these credentials, access key id → secret and account (protocol/sigv4.ts); the caller's
+   * account is then the credential's. Default: signatures are not verified.
+   */
+  credentials?: Credentials | Readonly<Record<string, Credential>>;
   /** where operational lines go (failed writes, quarantined files); default: stderr */
   log?: (line: string) => void;
   /** wrap the data-dir store (tests: fault injection) */
@@ -153,8 +160,12 @@ export class Emulator {
   /** deepest nesting accepted in an input (EmulatorOptions.maxJsonDepth) */
   readonly maxJsonDepth: number;
 
-  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations' | 'maxJsonDepth'>) {
+  /** SigV4 verification credentials (EmulatorOptions.credentials); undefined: not verified */
+  readonly credentials: Credentials | undefined;
+
+  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations' | 'maxJsonDepth' | 'credentials'>) {
     this.services = services;
+    this.credentials = options.credentials === undefined ? undefined : toCredentials(options.credentials);
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     if (!Number.isInteger(this.maxJsonDepth) || this.maxJsonDepth < 1) throw new RangeError(`"maxJsonDepth" expected a positive integer, got ${this.maxJsonDepth}`);
     this.controlPlane = controlPlaneService(options.operations ?? CONTROL_PLANE) as ServiceDefinition;

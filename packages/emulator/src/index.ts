@@ -2,6 +2,7 @@ export { Emulator, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, lmkCheckValue, type Emula
 export { inProcessHandler, type InProcessHandler } from './transport/in-process.js';
 export { startHttpServer, type HttpServerOptions, type RunningServer } from './transport/http-server.js';
 export { handleRequest } from './protocol/router.js';
+export { parseCredentials, loadCredentialsFile, verifySignature, type Credential, type Credentials } from './protocol/sigv4.js';
 export type { WireRequest, WireResponse, WireOptions } from './protocol/wire.js';
 export { AwsError, isAwsError, type AwsErrorName } from './core/errors.js';
 export { CONTROL_PLANE } from './control-plane/index.js';

@@ -9,6 +9,7 @@ import { Emulator, DEFAULT_ACCOUNT_ID } from '../emulator.js';
 import { loadLmk, LMK_ENV } from '../vault/lmk.js';
 import { HTTP_DEFAULTS, startHttpServer } from '../transport/http-server.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_JSON_DEPTH } from '../protocol/wire.js';
+import { loadCredentialsFile } from '../protocol/sigv4.js';
 
 const USAGE = `Usage: paycrypt-emulator [options]
 
@@ -25,6 +26,9 @@ const USAGE = `Usage: paycrypt-emulator [options]
   --keep-alive-timeout-ms N  close a kept-alive connection idle for N ms (default ${HTTP_DEFAULTS.keepAliveTimeoutMs})
   --idle-timeout-ms N        close a connection without traffic for N ms (default ${HTTP_DEFAULTS.idleTimeoutMs})
   --max-connections N        open connections at most (default ${HTTP_DEFAULTS.maxConnections})
+  --credentials-file FILE   verify SigV4 signatures of both planes against FILE: JSON
+                      {"AKID": {"secretAccessKey": "…", "accountId": "…"}} or lines
+                      "AKID SECRET ACCOUNT_ID"; the account is then the credential's
   --strict-algorithms refuse data-plane algorithms not confirmed against AWS (Visa dCVV,
                       Amex CSC) with a ValidationException instead of computing candidates
   -h, --help          this text
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
       'keep-alive-timeout-ms': { type: 'string' },
       'idle-timeout-ms': { type: 'string' },
       'max-connections': { type: 'string' },
+      'credentials-file': { type: 'string' },
       'strict-algorithms': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -76,10 +81,12 @@ async function main(): Promise<void> {
   const maxJsonDepth = count('max-json-depth');
   const dataDir = values['data-dir'];
   const lmk = await loadLmk({ lmkFile: values['lmk-file'], dataDir });
-  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'], maxJsonDepth });
+  const credentialsFile = values['credentials-file'];
+  const credentials = credentialsFile === undefined ? undefined : await loadCredentialsFile(credentialsFile);
+  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'], maxJsonDepth, credentials });
   const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes, ...limits });
   process.stdout.write(
-    `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; account ${values['account-id']})\n`,
+    `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; ${credentials === undefined ? `account ${values['account-id']}; signatures not verified` : `SigV4 verified, ${credentials.size} credential(s)`})\n`,
   );
   const stop = (): void => {
     running

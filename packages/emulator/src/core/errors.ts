@@ -33,6 +33,10 @@ export type AwsErrorName =
   | 'UnknownOperationException'
   | 'RequestEntityTooLargeException'
   | 'InvalidSignatureException'
+  // SigV4 verification (protocol/sigv4.ts; 403)
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'UnrecognizedClientException'
   // emulator only: an operation registered but not implemented yet
   | 'NotImplementedException';
 
@@ -41,6 +45,9 @@ const PROTOCOL_STATUS: Record<string, number> = {
   UnknownOperationException: 400,
   RequestEntityTooLargeException: 413,
   InvalidSignatureException: 400,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 403,
+  UnrecognizedClientException: 403,
   // NOTE: not an AWS error. 501 is outside the SDK's transient set (500/502/503/504), so the SDK
   // does not retry it.
   NotImplementedException: 501,
@@ -70,11 +77,12 @@ export class AwsError extends Error {
   /** ValidationException: the member-level issues (the data plane's `fieldList`) */
   readonly fieldList: readonly ValidationField[] | undefined;
 
-  constructor(name: AwsErrorName, message: string, members: Record<string, string> = {}, fieldList?: readonly ValidationField[]) {
+  /** `status`: only where one name answers different codes (InvalidSignatureException: 400 for a bad scope region, 403 from verification) */
+  constructor(name: AwsErrorName, message: string, members: Record<string, string> = {}, fieldList?: readonly ValidationField[], status?: number) {
     super(message);
     this.name = name;
     this.awsName = name;
-    this.status = statusOf(name);
+    this.status = status ?? statusOf(name);
     this.members = members;
     this.fieldList = fieldList;
   }
@@ -150,6 +158,11 @@ export function unknownOperationError(message: string): AwsError {
  */
 export function invalidScopeError(message: string): AwsError {
   return new AwsError('InvalidSignatureException', message);
+}
+
+/** A request refused by SigV4 verification (protocol/sigv4.ts): 403 with AWS's name. */
+export function authenticationError(name: 'InvalidSignatureException' | 'MissingAuthenticationTokenException' | 'IncompleteSignatureException' | 'UnrecognizedClientException', message: string): AwsError {
+  return new AwsError(name, message, {}, undefined, 403);
 }
 
 export function tooLargeError(limit: number): AwsError {

@@ -27,6 +27,11 @@ export interface WireResponse {
 
 export interface WireOptions {
   maxBodyBytes?: number;
+  /**
+   * verify SigV4 signatures against these credentials (default: the emulator's,
+   * EmulatorOptions.credentials; none: not verified). See protocol/sigv4.ts.
+   */
+  credentials?: import('./sigv4.js').Credentials;
   /** deepest nesting of a JSON body (default: the emulator's, DEFAULT_MAX_JSON_DEPTH) */
   maxJsonDepth?: number;
 }

@@ -44,6 +44,17 @@ function lowerHeaders(h: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/** The request target as sent over HTTP: the path and the SDK's query, percent-encoded. */
+function targetOf(request: InProcessRequest): string {
+  const path = request.path ?? '/';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(request.query ?? {})) {
+    if (v === null || v === undefined) parts.push(encodeURIComponent(k));
+    else for (const one of Array.isArray(v) ? v : [v]) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(one)}`);
+  }
+  return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
+}
+
 export function inProcessHandler(emulator: Emulator, options: WireOptions = {}): InProcessHandler {
   return {
     metadata: { handlerProtocol: 'in-process' },
@@ -53,7 +64,7 @@ export function inProcessHandler(emulator: Emulator, options: WireOptions = {}):
         emulator,
         {
           method: request.method,
-          path: request.path ?? '/',
+          path: targetOf(request),
           headers: lowerHeaders(request.headers),
           body: typeof body === 'string' ? body : body instanceof Uint8Array ? body : body === undefined || body === null ? '' : String(body),
         },
