@@ -14,7 +14,7 @@ const closed = (s: Socket): Promise<number> => {
   const t0 = Date.now();
   return new Promise((resolve) => (s.destroyed ? resolve(0) : s.once('close', () => resolve(Date.now() - t0))));
 };
-const REQUEST = 'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: PaymentCryptographyControlPlane.ListKeys\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 2\r\n\r\n{}';
+const REQUEST = 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: PaymentCryptographyControlPlane.ListKeys\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 2\r\n\r\n{}';
 
 describe('reliability: connection timeouts and limit (issue 11 item 7)', () => {
   it('defaults close an idle connection within 60 s', () => {
@@ -31,7 +31,7 @@ describe('reliability: connection timeouts and limit (issue 11 item 7)', () => {
       const partial = await open(s.port);
       // trickles header bytes (so the inactivity timer never fires): the header timeout must act
       const trickle = setInterval(() => partial.writable && partial.write('X-A: b\r\n'), 100);
-      partial.write('POST / HTTP/1.1\r\nHost: x\r\n');
+      partial.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       const kept = await open(s.port);
       let answer = '';
       kept.on('data', (d) => (answer += d.toString()));

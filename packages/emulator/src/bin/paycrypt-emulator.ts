@@ -26,6 +26,9 @@ const USAGE = `Usage: paycrypt-emulator [options]
   --keep-alive-timeout-ms N  close a kept-alive connection idle for N ms (default ${HTTP_DEFAULTS.keepAliveTimeoutMs})
   --idle-timeout-ms N        close a connection without traffic for N ms (default ${HTTP_DEFAULTS.idleTimeoutMs})
   --max-connections N        open connections at most (default ${HTTP_DEFAULTS.maxConnections})
+  --allowed-host NAME also accept requests whose Host header is NAME (repeatable; '*': any).
+                      By default only localhost, 127.0.0.1, ::1 and the bound address
+                      (with a wildcard --host: the machine's addresses and host name)
   --credentials-file FILE   verify SigV4 signatures of both planes against FILE: JSON
                       {"AKID": {"secretAccessKey": "…", "accountId": "…"}} or lines
                       "AKID SECRET ACCOUNT_ID"; the account is then the credential's
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       'idle-timeout-ms': { type: 'string' },
       'max-connections': { type: 'string' },
       'credentials-file': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
       'strict-algorithms': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
   const credentialsFile = values['credentials-file'];
   const credentials = credentialsFile === undefined ? undefined : await loadCredentialsFile(credentialsFile);
   const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'], maxJsonDepth, credentials });
-  const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes, ...limits });
+  const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes, ...limits, allowedHosts: values['allowed-host'] });
   process.stdout.write(
     `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; ${credentials === undefined ? `account ${values['account-id']}; signatures not verified` : `SigV4 verified, ${credentials.size} credential(s)`})\n`,
   );

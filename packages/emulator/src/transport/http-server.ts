@@ -4,8 +4,9 @@ import type { Emulator } from '../emulator.js';
 import { handleRequest } from '../protocol/router.js';
 import { awsJsonError } from '../protocol/aws-json-1-0.js';
 import { DEFAULT_MAX_BODY_BYTES, type WireResponse } from '../protocol/wire.js';
-import { tooLargeError } from '../core/errors.js';
+import { accessDeniedError, tooLargeError } from '../core/errors.js';
 import { randomUUID } from 'node:crypto';
+import { hostname, networkInterfaces } from 'node:os';
 
 /**
  * The HTTP transport: a `node:http` server over the same core, bound to 127.0.0.1 by default.
@@ -19,6 +20,12 @@ import { randomUUID } from 'node:crypto';
  * are dropped at once. Node checks the header and request timeouts every
  * `connectionsCheckingInterval`, set here to a fraction of the header timeout (node's 30 s
  * default let idle sockets linger for over a minute).
+ *
+ * Host allow-list (issue 11, against DNS rebinding): a request whose `Host` header (port aside)
+ * is not `localhost`, `127.0.0.1`, `::1`, the bound address or one of `allowedHosts` is refused
+ * with 403 AccessDeniedException before its body is read (NOTE: AWS has no such case; the name
+ * is the model's 403). Bound to a wildcard (`0.0.0.0`, `::`), the machine's interface addresses
+ * and host name are allowed too. `allowedHosts: ['*']` turns the check off.
  */
 export interface HttpServerOptions {
   port?: number;
@@ -34,6 +41,8 @@ export interface HttpServerOptions {
   idleTimeoutMs?: number;
   /** open connections at most; further ones are dropped (default 1024) */
   maxConnections?: number;
+  /** Host header names allowed besides loopback and the bound address; `'*'`: any (see above) */
+  allowedHosts?: readonly string[];
 }
 
 export const HTTP_DEFAULTS = {
@@ -68,8 +77,41 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   return out;
 }
 
-export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX_BODY_BYTES) {
+/** A host name as compared: lower case, no port, no brackets, no trailing dot. */
+export function normalizeHost(value: string): string {
+  let h = value.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    h = end < 0 ? h.slice(1) : h.slice(1, end);
+  } else if (h.split(':').length === 2) h = h.slice(0, h.indexOf(':')); // name:port (a bare IPv6 address has more colons)
+  return h.endsWith('.') ? h.slice(0, -1) : h;
+}
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::', '::0']);
+
+/** The Host names a server bound to `host` accepts (undefined: any). */
+export function allowedHostSet(host: string, extra: readonly string[] = []): ReadonlySet<string> | undefined {
+  if (extra.includes('*')) return undefined;
+  const names = ['localhost', '127.0.0.1', '::1', host, ...extra];
+  if (WILDCARDS.has(normalizeHost(host))) {
+    names.push(hostname());
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.push(a.address);
+  }
+  return new Set(names.map(normalizeHost).filter((n) => !WILDCARDS.has(n)));
+}
+
+export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, allowedHosts?: ReadonlySet<string>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    if (allowedHosts !== undefined) {
+      const host = req.headers.host;
+      if (host === undefined || !allowedHosts.has(normalizeHost(host))) {
+        const shown = host === undefined ? 'missing' : JSON.stringify(host.slice(0, 255));
+        res.setHeader('connection', 'close');
+        send(res, awsJsonError(accessDeniedError(`Host header ${shown} is not allowed by this emulator (see --allowed-host)`), randomUUID()));
+        req.resume();
+        return;
+      }
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
@@ -113,7 +155,7 @@ export async function startHttpServer(emulator: Emulator, options: HttpServerOpt
       keepAliveTimeout: positive('keepAliveTimeoutMs', options.keepAliveTimeoutMs ?? HTTP_DEFAULTS.keepAliveTimeoutMs),
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
     },
-    createHttpHandler(emulator, options.maxBodyBytes),
+    createHttpHandler(emulator, options.maxBodyBytes, allowedHostSet(host, options.allowedHosts)),
   );
   // socket inactivity: with no 'timeout' listener on the server, node destroys the socket
   server.timeout = positive('idleTimeoutMs', options.idleTimeoutMs ?? HTTP_DEFAULTS.idleTimeoutMs);
