@@ -81,7 +81,8 @@ export class DirStore implements Store {
 
   private async ensureDir(path: string): Promise<void> {
     if (this.readyDirs.has(path)) return;
-    const created = await mkdir(path, { recursive: true });
+    // 0700: the directories hold sealed key material and the LMK check (issue 11); an existing one is left as it is
+    const created = await mkdir(path, { recursive: true, mode: 0o700 });
     if (created !== undefined) {
       // fsync every directory from the first created one's parent down, so the new entries last
       let p = path;
@@ -247,7 +248,7 @@ export class DirStore implements Store {
   /** Move a bad file into DIR/quarantine/<its relative path>[.n]; answers the new relative path. */
   private async quarantine(path: string, rel: string): Promise<string> {
     const target = join(this.dir, 'quarantine', rel);
-    await mkdir(dirname(target), { recursive: true });
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     for (let n = 0; ; n++) {
       const to = n === 0 ? target : `${target}.${n}`;
       try {
