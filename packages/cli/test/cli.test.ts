@@ -10,13 +10,14 @@ const LEAVES = [
   'tr31 inspect', 'tr31 wrap', 'tr31 unwrap', 'kcv', 'dukpt ipek', 'dukpt key', 'cvv generate', 'cvv verify',
   'pin block encode', 'pin block decode', 'pin pvv generate', 'pin pvv verify', 'pin ibm3624 offset', 'pin ibm3624 pin', 'pin ibm3624 verify',
   'mac generate', 'mac verify', 'emv arqc generate', 'emv arqc verify', 'emv arpc', 'components combine', 'components split', 'emulator serve',
+  'keys export', 'keys import', 'migrate import', 'demo',
 ];
 
 describe('paycrypt --help', () => {
   it('lists every command group and the exit codes', () => {
     const r = run(['--help']);
     expect(r.code).toBe(0);
-    for (const g of ['tr31', 'kcv', 'dukpt', 'cvv', 'pin', 'mac', 'emv', 'components', 'emulator']) expect(r.stdout).toMatch(new RegExp(`^  ${g}\\b`, 'm'));
+    for (const g of ['tr31', 'kcv', 'dukpt', 'cvv', 'pin', 'mac', 'emv', 'components', 'emulator', 'keys', 'migrate', 'demo']) expect(r.stdout).toMatch(new RegExp(`^  ${g}\\b`, 'm'));
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 verification failed or mismatch, 2 usage error, 3 service error.');
   });
   it(`every one of the ${LEAVES.length} commands has --help with an example of itself`, async () => {

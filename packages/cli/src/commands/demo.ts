@@ -64,7 +64,7 @@ export function registerDemo(program: Command): void {
         await svc.close();
       }
     }),
-    'paycrypt demo',
-    'paycrypt demo --endpoint http://127.0.0.1:8443 --json',
+    'paycrypt demo --endpoint http://127.0.0.1:8443',
+    'paycrypt --json demo',
   );
 }
