@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { bytesToHex, createTdes, decipherIso4PinBlock, ecbEncrypt, encodePinBlock, hexToBytes, tdesDukptWorkingKey } from '@paycrypt/primitives';
 import { wrapTr31, tr31HeaderFieldsFromAws } from '@paycrypt/keyblock';
 import { benchAsync, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator } from '../src/index.js';
+import { startChild } from './child.js';
 
 /**
  * Data-plane benchmarks: the core (`emulator.call`, no wire) in this process, and HTTP keep-alive
@@ -147,19 +147,6 @@ async function check(data: Call, k: Keys): Promise<void> {
   if (!pins.includes('1234')) throw new Error('TranslatePinData ISO-4 output does not decrypt to the PIN');
 }
 
-function startChild(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const bin = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-}
 
 export async function runDataPlane(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

@@ -1,10 +1,10 @@
 import { CreateKeyCommand, GetKeyCommand, PaymentCryptographyClient, type CreateKeyCommandInput } from '@aws-sdk/client-payment-cryptography';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { benchAsync, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator, inProcessHandler } from '../src/index.js';
+import { startChild } from './child.js';
 import { runDataPlane } from './data-plane.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -22,20 +22,6 @@ function gcFunction(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-/** The emulator as its own process (the way it is deployed), so client and server each get a core. */
-function startChild(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const bin = new URL('../src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-}
 
 /** A minimal keep-alive client (pre-signed-looking request, no SDK): the server's throughput. */
 function rawPost(agent: Agent, url: URL, target: string, body: string): Promise<string> {

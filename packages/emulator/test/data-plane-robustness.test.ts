@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_OPERATION_NAMES, DATA_PLANE, DATA_PLANE_MODEL, Emulator, isAwsError, type DataOperationName, type DataOperationTable } from '../src/index.js';
+import { DATA_OPERATION_NAMES, DATA_PLANE, DATA_PLANE_MODEL, Emulator, isAwsError, type DataOperationName } from '../src/index.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
-import { addPool, mutationsOf, shapeArb, withTimeout } from './robustness-kit.js';
+import { addPool, mutationsOf, recordingTable, shapeArb, withTimeout } from './robustness-kit.js';
 
 /**
  * Robustness of the data plane: for every operation of the newest data-plane model, arbitrary
@@ -18,24 +18,7 @@ const NUM_RUNS = 80;
 const CLIENT = new Set(['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException', 'VerificationFailedException']);
 
 const raw: { last: unknown } = { last: undefined };
-const table = Object.fromEntries(
-  Object.entries(DATA_PLANE).map(([op, entry]) => [
-    op,
-    entry.kind !== 'handler'
-      ? entry
-      : {
-          kind: 'handler',
-          handle: async (input: never, ctx: never) => {
-            try {
-              return await (entry.handle as (i: never, c: never) => unknown)(input, ctx);
-            } catch (e) {
-              raw.last = e;
-              throw e;
-            }
-          },
-        },
-  ]),
-) as unknown as DataOperationTable;
+const table = recordingTable(DATA_PLANE, raw);
 
 const em = Emulator.inMemory({ dataOperations: table });
 const keys: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CONTROL_PLANE, Emulator, CONTROL_PLANE_MODEL, type ControlOperationName as OperationName, type OperationTable } from '../src/index.js';
+import { CONTROL_PLANE, Emulator, CONTROL_PLANE_MODEL, type ControlOperationName as OperationName } from '../src/index.js';
 import type { ModelShape } from '../src/model/shape-types.js';
 import { KEK_MODES } from './tr31-kit.js';
 
@@ -22,26 +22,33 @@ export const PROTOCOL_ERRORS = new Set(['SerializationException', 'UnknownOperat
  */
 export const NOT_IMPLEMENTED_RE = /(?!)/;
 
-// The operation table wrapped so that the raw error behind an InternalServerException can be shown.
-export const raw: { last: unknown } = { last: undefined };
-const table = Object.fromEntries(
-  Object.entries(CONTROL_PLANE).map(([op, entry]) => [
-    op,
-    entry.kind !== 'handler'
-      ? entry
-      : {
-          kind: 'handler',
-          handle: async (input: never, ctx: never) => {
-            try {
-              return await (entry.handle as (i: never, c: never) => unknown)(input, ctx);
-            } catch (e) {
-              raw.last = e;
-              throw e;
-            }
+/**
+ * An operation table whose handlers record the raw error they threw in `sink.last`, so that the
+ * error behind an InternalServerException can be shown (both robustness tests use it).
+ */
+export function recordingTable<T extends object>(table: T, sink: { last: unknown }): T {
+  return Object.fromEntries(
+    Object.entries(table).map(([op, entry]: [string, { kind: string; handle?: (i: never, c: never) => unknown }]) => [
+      op,
+      entry.kind !== 'handler'
+        ? entry
+        : {
+            kind: 'handler',
+            handle: async (input: never, ctx: never) => {
+              try {
+                return await entry.handle!(input, ctx);
+              } catch (e) {
+                sink.last = e;
+                throw e;
+              }
+            },
           },
-        },
-  ]),
-) as unknown as OperationTable;
+    ]),
+  ) as unknown as T;
+}
+
+export const raw: { last: unknown } = { last: undefined };
+const table = recordingTable(CONTROL_PLANE, raw);
 
 export const em = Emulator.inMemory({ operations: table });
 export const ids = { kek: '', cvk: '', rsa: '', ecc: '', missing: '' };
