@@ -5,6 +5,11 @@ import type { AliasRecord, KeyRecord, MpaAssociationRecord } from './records.js'
  * emulator-ca.ts) as stored: its private key only LMK-sealed. Times are epoch milliseconds.
  */
 export interface CaRecord {
+  /**
+   * the CA key's KeyAlgorithm: RSA_4096 (the import/export CA, certifying RSA keys) or an
+   * ECC_NIST_P* curve (certifying that curve's keys); a record stored without it is RSA_4096
+   */
+  algorithm: string;
   /** AWS form (base64 of PEM) of the self-signed CA certificate */
   certificate: string;
   /** PKCS#8 private key sealed by the KeyVault, bound to this account, region and certificate */
@@ -43,8 +48,8 @@ export class RegionState {
   defaultReplicationRegions: string[] = [];
   /** MPA team associations by action */
   readonly mpa = new Map<string, MpaAssociationRecord>();
-  /** the import/export CA, once generated (or loaded); live objects are in emulator-ca.ts */
-  emulatorCa: CaRecord | undefined = undefined;
+  /** the emulator CAs by algorithm (CaRecord.algorithm), once generated or loaded; live objects are in emulator-ca.ts */
+  readonly emulatorCas = new Map<string, CaRecord>();
   /** import/export tokens by id in issue order, expired ones until pruned (tokens.ts) */
   readonly tokens = new Map<string, TokenRecord>();
   /** `arn:aws:payment-cryptography:<region>:<account>:` */

@@ -4,6 +4,7 @@ import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/re
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 import {
   applySettings,
+  CA_ALGORITHMS,
   decodeAlias,
   decodeCa,
   decodeKey,
@@ -164,7 +165,7 @@ export class DirStore implements Store {
   }
 
   saveCa(state: RegionState, ca: CaRecord): Promise<void> {
-    return this.write(join(this.regionDir(state), 'emulator-ca.json'), encodeCa(ca));
+    return this.write(join(this.regionDir(state), caFile(ca.algorithm)), encodeCa(ca));
   }
 
   saveToken(state: RegionState, token: TokenRecord): Promise<void> {
@@ -207,10 +208,15 @@ export class DirStore implements Store {
         }
         const settings = await this.readOne(join(base, 'settings.json'));
         if (settings !== undefined) await this.decodeOrQuarantine(settings, (t) => applySettings(state, t));
-        const ca = await this.readOne(join(base, 'emulator-ca.json'));
-        if (ca !== undefined) {
-          const rec = await this.decodeOrQuarantine(ca, decodeCa);
-          if (rec !== undefined) state.emulatorCa = rec;
+        for (const algorithm of CA_ALGORITHMS) {
+          const ca = await this.readOne(join(base, caFile(algorithm)));
+          if (ca === undefined) continue;
+          const rec = await this.decodeOrQuarantine(ca, (t) => {
+            const r = decodeCa(t);
+            if (r.algorithm !== algorithm) throw new Error('stored emulator CA: "algorithm" does not match the file name');
+            return r;
+          });
+          if (rec !== undefined) state.emulatorCas.set(algorithm, rec);
         }
         const tokens: TokenRecord[] = [];
         for (const file of await this.loadFiles(join(base, 'tokens'))) {
@@ -297,6 +303,11 @@ export class DirStore implements Store {
   async close(): Promise<void> {
     await Promise.allSettled([...this.chains.values()]);
   }
+}
+
+/** The RSA CA keeps the file name it had before ECC CAs existed. */
+function caFile(algorithm: string): string {
+  return algorithm === 'RSA_4096' ? 'emulator-ca.json' : `emulator-ca-${algorithm}.json`;
 }
 
 function aliasFile(aliasName: string): string {

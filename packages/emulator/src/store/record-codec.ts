@@ -227,14 +227,21 @@ function sealedBlob(v: unknown, what: string): string {
   return s;
 }
 
+/** The KeyAlgorithms an emulator CA can have (state/region-state.ts CaRecord.algorithm). */
+export const CA_ALGORITHMS: readonly string[] = ['RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521'];
+
 export function encodeCa(c: CaRecord): string {
-  const out: CaRecord = { certificate: c.certificate, sealedPrivateKey: c.sealedPrivateKey, createdAt: c.createdAt };
+  const out: CaRecord = { algorithm: c.algorithm, certificate: c.certificate, sealedPrivateKey: c.sealedPrivateKey, createdAt: c.createdAt };
   return JSON.stringify(out);
 }
 
 export function decodeCa(json: string): CaRecord {
   const v = parseObject(json, 'emulator CA');
+  // stored before ECC CAs existed: the RSA-4096 CA
+  const algorithm = v.algorithm === undefined ? 'RSA_4096' : text(v.algorithm, 'algorithm', 'emulator CA');
+  if (!CA_ALGORITHMS.includes(algorithm)) throw new Error('stored emulator CA: "algorithm" has an unknown value');
   return {
+    algorithm,
     certificate: text(v.certificate, 'certificate', 'emulator CA'),
     sealedPrivateKey: sealedBlob(v.sealedPrivateKey, 'emulator CA'),
     createdAt: time(v.createdAt, 'createdAt', 'emulator CA'),

@@ -16,7 +16,7 @@ import type { SealBinding } from '../../vault/key-vault.js';
  * asynchronously (libuv thread pool), on first use, and the promise is cached so concurrent
  * first requests share it.
  *
- * The CA is a `CaRecord` in `RegionState.emulatorCa`, saved through the store (private key
+ * The CA is a `CaRecord` in `RegionState.emulatorCas` (key RSA_4096), saved through the store (private key
  * sealed under the LMK, bound to the account, region and certificate) before the first answer
  * that uses it: with --data-dir a restarted emulator has the same CA, so certificates and tokens
  * it issued stay valid. A CA loaded from disk is unsealed on its first use after the restart.
@@ -74,12 +74,12 @@ async function createCa(ctx: RequestContext): Promise<EmulatorCa> {
   const pkcs8 = privateKey.exportPkcs8();
   let record: CaRecord;
   try {
-    record = { certificate: awsCertificate, sealedPrivateKey: ctx.services.vault.seal(pkcs8, caBinding(state, awsCertificate)), createdAt: now };
+    record = { algorithm: 'RSA_4096', certificate: awsCertificate, sealedPrivateKey: ctx.services.vault.seal(pkcs8, caBinding(state, awsCertificate)), createdAt: now };
   } finally {
     pkcs8.fill(0);
   }
   await ctx.services.store.saveCa(state, record);
-  state.emulatorCa = record;
+  state.emulatorCas.set('RSA_4096', record);
   return { certificate, privateKey, awsCertificate };
 }
 
@@ -98,7 +98,7 @@ async function openCa(ctx: RequestContext, record: CaRecord): Promise<EmulatorCa
 export function emulatorCa(ctx: RequestContext): Promise<EmulatorCa> {
   let ca = cas.get(ctx.state);
   if (ca === undefined) {
-    const stored = ctx.state.emulatorCa;
+    const stored = ctx.state.emulatorCas.get('RSA_4096');
     ca = stored !== undefined ? openCa(ctx, stored) : createCa(ctx);
     cas.set(ctx.state, ca);
     // a failed generation is not cached: the next request tries again
