@@ -9,6 +9,15 @@ export {
   type RsaModulusBits,
 } from './pki/rsa-keys.js';
 export {
+  EcPrivateKey,
+  generateEcKeyPair,
+  ecdsaRawToDer,
+  EC_CURVES,
+  ECDSA_SIGNATURE_OIDS,
+  type EcCurve,
+  type EcdsaHash,
+} from './pki/ec-keys.js';
+export {
   Certificate,
   CERTIFICATE_SIGNATURE_ALGORITHMS,
   KEY_USAGE_BITS,
@@ -21,9 +30,12 @@ export {
   issueCertificate,
   issueCertificateDer,
   createCaCertificate,
+  createEcCaCertificateDer,
   CERTIFICATE_PROFILES,
   type CertificateProfile,
   type CreateCaOptions,
+  type CreateEcCaOptions,
+  type EcIssuer,
   type DistinguishedName,
   type IssueCertificateOptions,
   type IssueCertificateDerOptions,

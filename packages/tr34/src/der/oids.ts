@@ -1,7 +1,7 @@
 /**
  * The object identifiers this package reads and writes — one table, dotted form.
  * Sources: RFC 5652 (CMS), RFC 8017/4055 (RSA, OAEP), RFC 5280 (X.509), RFC 2985 (PKCS #9),
- * RFC 3565 / RFC 1423 (content ciphers), ASC X9 TR-34 (randomNonce).
+ * RFC 3565 / RFC 1423 (content ciphers), ASC X9 TR-34 (randomNonce), RFC 5480 / RFC 5758 (EC keys, ECDSA).
  */
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -19,6 +19,15 @@ export const OID = {
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
   sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
+  /** RFC 5480 §2.1.1 id-ecPublicKey, and the named curves of §2.1.1.1 */
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  secp521r1: '1.3.132.0.35',
+  /** RFC 5758 §3.2 ECDSA signature algorithms (AlgorithmIdentifier without parameters) */
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+  ecdsaWithSHA512: '1.2.840.10045.4.3.4',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',

@@ -14,8 +14,9 @@ import {
   derUtf8String,
 } from '../der/der-writer.js';
 import { OID } from '../der/oids.js';
-import { tlvValue, readSequence } from '../der/der-reader.js';
-import { Certificate, CERTIFICATE_SIGNATURE_ALGORITHMS, KEY_USAGE_BITS, type KeyUsageName } from './certificate.js';
+import { expectTag, tlvRaw, tlvValue, readSequence, childrenOf } from '../der/der-reader.js';
+import { Certificate, CERTIFICATE_SIGNATURE_ALGORITHMS, KEY_USAGE_BITS, sameBytes, type KeyUsageName } from './certificate.js';
+import { ECDSA_SIGNATURE_OIDS, EC_CURVES, type EcPrivateKey, type EcdsaHash } from './ec-keys.js';
 import { bs } from '../webcrypto.js';
 import type { RsaHash, RsaPrivateKey, RsaPublicKey } from './rsa-keys.js';
 
@@ -136,52 +137,154 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<C
   if (opts.issuer === undefined && !signer.publicKey.equals(opts.publicKey)) {
     throw new TypeError('"selfSigningKey" does not match "publicKey"');
   }
-  const der = await buildCertificate(opts, signer, opts.publicKey.spki, profile.ca, profile.keyUsage, opts.validityDays ?? profile.defaultValidityDays);
+  const names = opts.issuer === undefined ? undefined : { subjectDer: opts.issuer.certificate.subjectDer, spki: opts.issuer.certificate.publicKey.spki };
+  const der = await buildCertificate(
+    opts,
+    rsaSigner(signer, opts.signatureHash ?? 'SHA-512'),
+    names,
+    opts.publicKey.spki,
+    profile.ca,
+    profile.keyUsage,
+    opts.validityDays ?? profile.defaultValidityDays,
+  );
   return Certificate.parse(der);
 }
 
-export interface IssueCertificateDerOptions extends Omit<IssueCertificateOptions, 'profile' | 'publicKey' | 'selfSigningKey' | 'issuer'> {
+/**
+ * An EC certificate authority: its certificate as DER (`Certificate` parses RSA certificates
+ * only) and its private key. The signature is ECDSA.
+ */
+export interface EcIssuer {
+  certificateDer: Uint8Array;
+  privateKey: EcPrivateKey;
+}
+
+export interface IssueCertificateDerOptions extends Omit<IssueCertificateOptions, 'profile' | 'publicKey' | 'selfSigningKey' | 'issuer' | 'signatureHash'> {
   /** The subject's DER SubjectPublicKeyInfo, of any key type (RSA, EC, …). */
   publicKeySpki: Uint8Array;
-  /** The issuing CA (an RSA key: the signature is RSASSA-PKCS1-v1_5). */
-  issuer: { certificate: Certificate; privateKey: RsaPrivateKey };
+  /**
+   * The issuing CA: an RSA key (RSASSA-PKCS1-v1_5, `certificate` parsed) or an EC key (ECDSA,
+   * `certificateDer`).
+   */
+  issuer: { certificate: Certificate; privateKey: RsaPrivateKey } | EcIssuer;
   /** keyUsage bits (critical); none = no keyUsage extension. */
   keyUsage: readonly KeyUsageName[];
+  /** Signature hash (default: SHA-512 for an RSA issuer; for an EC issuer its curve's, EC_CURVES). */
+  signatureHash?: RsaHash | EcdsaHash;
+}
+
+/** What signs a TBSCertificate: the AlgorithmIdentifier it names, and the signature. */
+interface CertificateSigner {
+  readonly algorithm: Uint8Array;
+  sign(tbs: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The issuer as the issued certificate names it: subject Name and SubjectPublicKeyInfo (DER). */
+interface IssuerNames {
+  readonly subjectDer: Uint8Array;
+  readonly spki: Uint8Array;
+}
+
+function rsaSigner(key: RsaPrivateKey, hash: RsaHash): CertificateSigner {
+  // RFC 4055 §5: the sha*WithRSAEncryption parameters are NULL
+  return { algorithm: derSequence(derOid(SIGNATURE_OID[hash]), derNull()), sign: (tbs) => key.sign(hash, tbs) };
+}
+
+function ecdsaSigner(key: EcPrivateKey, hash: EcdsaHash | undefined): CertificateSigner {
+  const h = hash ?? EC_CURVES[key.curve].hash;
+  const oid = ECDSA_SIGNATURE_OIDS[h];
+  if (oid === undefined) throw new RangeError(`"signatureHash" expected SHA-256, SHA-384 or SHA-512, got ${String(hash)}`);
+  // RFC 5758 §3.2: the ecdsa-with-SHA* AlgorithmIdentifier has no parameters
+  return { algorithm: derSequence(derOid(oid)), sign: (tbs) => key.sign(h, tbs) };
+}
+
+/** The subject Name and SubjectPublicKeyInfo of a certificate given as DER (any key type). */
+function namesOfCertificateDer(der: Uint8Array): IssuerNames {
+  const tbs = childrenOf(expectTag(readSequence(der, 'issuer certificate')[0], 0x30, 'issuer TBSCertificate'), 'issuer TBSCertificate');
+  const i = tbs[0]?.tag === 0xa0 ? 1 : 0; // version, then serialNumber, signature, issuer, validity, subject, spki
+  return {
+    subjectDer: tlvRaw(expectTag(tbs[i + 4], 0x30, 'issuer certificate subject')),
+    spki: tlvRaw(expectTag(tbs[i + 5], 0x30, 'issuer certificate subjectPublicKeyInfo')),
+  };
+}
+
+function isEcIssuer(issuer: IssueCertificateDerOptions['issuer']): issuer is EcIssuer {
+  return (issuer as Partial<EcIssuer>).certificateDer !== undefined;
 }
 
 /**
- * An end-entity certificate for any subject key, issued by an RSA CA, as DER (`Certificate`
- * parses RSA certificates only, so an EC subject is returned unparsed). Same extensions as a
- * non-CA `issueCertificate`; validity defaults to 30 days.
+ * An end-entity certificate for any subject key, issued by an RSA or an EC CA, as DER
+ * (`Certificate` parses RSA certificates only, so an EC subject is returned unparsed). Same
+ * extensions as a non-CA `issueCertificate`; validity defaults to 30 days.
  */
 export function issueCertificateDer(opts: IssueCertificateDerOptions): Promise<Uint8Array> {
-  return buildCertificate(opts, opts.issuer.privateKey, opts.publicKeySpki, false, opts.keyUsage, opts.validityDays ?? 30);
+  const issuer = opts.issuer;
+  if (isEcIssuer(issuer)) {
+    const names = namesOfCertificateDer(issuer.certificateDer);
+    if (!sameBytes(names.spki, issuer.privateKey.publicKeySpki)) throw new TypeError('"issuer.privateKey" does not match the key of "issuer.certificateDer"');
+    return buildCertificate(opts, ecdsaSigner(issuer.privateKey, opts.signatureHash), names, opts.publicKeySpki, false, opts.keyUsage, opts.validityDays ?? 30);
+  }
+  const names = { subjectDer: issuer.certificate.subjectDer, spki: issuer.certificate.publicKey.spki };
+  return buildCertificate(opts, rsaSigner(issuer.privateKey, opts.signatureHash ?? 'SHA-512'), names, opts.publicKeySpki, false, opts.keyUsage, opts.validityDays ?? 30);
 }
 
+export interface CreateEcCaOptions {
+  /** The CA key pair (P-256, P-384 or P-521). */
+  privateKey: EcPrivateKey;
+  subject: DistinguishedName;
+  serialNumber?: bigint;
+  seed?: string;
+  notBefore?: Date;
+  /** default 3650 (the `ca` profile's) */
+  validityDays?: number;
+  /** default: the curve's (EC_CURVES: SHA-256 for P-256, SHA-384 for P-384, SHA-512 for P-521) */
+  signatureHash?: EcdsaHash;
+}
+
+/**
+ * A self-signed root CA certificate for an EC key (profile `ca`: basicConstraints cA, keyUsage
+ * keyCertSign and cRLSign), signed with ECDSA, as DER.
+ */
+export function createEcCaCertificateDer(opts: CreateEcCaOptions): Promise<Uint8Array> {
+  const profile = CERTIFICATE_PROFILES.ca;
+  return buildCertificate(
+    opts,
+    ecdsaSigner(opts.privateKey, opts.signatureHash),
+    undefined,
+    opts.privateKey.publicKeySpki,
+    profile.ca,
+    profile.keyUsage,
+    opts.validityDays ?? profile.defaultValidityDays,
+  );
+}
+
+/** The fields of a certificate that are neither keys nor the profile. */
+type CertificateFields = Pick<IssueCertificateOptions, 'subject' | 'serialNumber' | 'seed' | 'notBefore'>;
+
 async function buildCertificate(
-  opts: Omit<IssueCertificateOptions, 'profile' | 'publicKey' | 'selfSigningKey'>,
-  signer: RsaPrivateKey,
+  opts: CertificateFields,
+  signer: CertificateSigner,
+  issuer: IssuerNames | undefined,
   subjectSpki: Uint8Array,
   ca: boolean,
   keyUsage: readonly KeyUsageName[],
   days: number,
 ): Promise<Uint8Array> {
-  const hash = opts.signatureHash ?? 'SHA-512';
-  const sigAlg = derSequence(derOid(SIGNATURE_OID[hash]), derNull());
+  const sigAlg = signer.algorithm;
   const serial =
     opts.serialNumber ?? (opts.seed !== undefined ? await serialFromSeed(opts.seed) : await serialFromSeed(`${Date.now()}:${Math.random()}`));
   const notBefore = new Date(Math.floor((opts.notBefore ?? new Date()).getTime() / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
   const subjectDer = encodeName(opts.subject);
-  const issuerDer = opts.issuer?.certificate.subjectDer ?? subjectDer;
+  const issuerDer = issuer?.subjectDer ?? subjectDer;
   const ski = await keyIdentifier(subjectSpki);
   const exts: Uint8Array[] = [];
   if (ca) exts.push(extension(OID.basicConstraints, true, derSequence(Uint8Array.of(0x01, 0x01, 0xff))));
   else exts.push(extension(OID.basicConstraints, false, derSequence()));
   if (keyUsage.length > 0) exts.push(extension(OID.keyUsage, true, keyUsageBits(keyUsage)));
   exts.push(extension(OID.subjectKeyIdentifier, false, derOctetString(ski)));
-  if (opts.issuer !== undefined) {
-    const aki = await keyIdentifier(opts.issuer.certificate.publicKey.spki);
+  if (issuer !== undefined) {
+    const aki = await keyIdentifier(issuer.spki);
     exts.push(extension(OID.authorityKeyIdentifier, false, derSequence(derTlv(0x80, aki))));
   }
   const tbs = derSequence(
@@ -194,7 +297,7 @@ async function buildCertificate(
     subjectSpki,
     derContext(3, derSequence(...exts)),
   );
-  const signature = await signer.sign(hash, tbs);
+  const signature = await signer.sign(tbs);
   return derSequence(tbs, sigAlg, derBitString(signature));
 }
 
