@@ -215,7 +215,11 @@ describe('import/export CA and tokens with --data-dir', () => {
     // the pre-existing ECC key pair gets a certificate from the (new) CA; it is cached across a restart
     const ecc = await h.client.send(new GetPublicKeyCertificateCommand({ KeyIdentifier: `arn:aws:payment-cryptography:${REGION}:${ACCOUNT}:key/6yf6s6g2uby6egcm` }));
     const tok = await h.client.send(new GetParametersForImportCommand(IMPORT_2048));
-    expect(tok.WrappingKeyCertificateChain).toBe(ecc.KeyCertificateChain);
+    // an ECC key's certificate comes from the ECC CA of its curve, not the RSA CA of the tokens
+    expect(tok.WrappingKeyCertificateChain).not.toBe(ecc.KeyCertificateChain);
+    const eccCa = new X509Certificate(pem(ecc.KeyCertificateChain!));
+    expect(eccCa.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(new X509Certificate(pem(ecc.KeyCertificate!)).verify(eccCa.publicKey)).toBe(true);
     await h.close();
     expect(JSON.parse(readFileSync(join(dataDir, 'store.json'), 'utf8'))).toMatchObject({ format: 1 });
     expect(existsSync(join(regionDir(dataDir), 'emulator-ca.json'))).toBe(true);

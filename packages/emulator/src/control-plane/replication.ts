@@ -64,7 +64,8 @@ export function replicaChanges(ctx: RequestContext, primary: KeyRecord, regions:
 /**
  * Make `key` a primary replicated to `plan.regions`: the primary and every replica are written
  * before any of them changes in memory. Answers the new primary record; `key` itself is updated
- * too once everything is stored (callers that keep it, e.g. import-export/tr31.ts, see the result).
+ * too once everything is stored (callers that keep it see the result). A new key (CreateKey,
+ * ImportKey) is made a primary with its replicas in its own commit instead: newPrimary.
  */
 export async function replicateNewKey(ctx: RequestContext, key: KeyRecord, plan: ReplicationPlan | undefined): Promise<KeyRecord> {
   if (plan === undefined || plan.regions.length === 0) return key;
@@ -79,8 +80,9 @@ export async function replicateNewKey(ctx: RequestContext, key: KeyRecord, plan:
 }
 
 /**
- * CreateKey: make the new record `rec` a primary replicated per `plan` (before it is stored) and
- * answer the replica writes, committed with it (key-factory.ts `withRecord`).
+ * CreateKey and ImportKey (TR-31, ECDH): make the new record `rec` a primary replicated per `plan`
+ * (before it is stored) and answer the replica writes, committed with it (key-factory.ts
+ * `withRecord`), so a failed replica write leaves neither the key nor any replica.
  */
 export function newPrimary(ctx: RequestContext, plan: ReplicationPlan | undefined): ((rec: KeyRecord) => Change[]) | undefined {
   if (plan === undefined || plan.regions.length === 0) return undefined;

@@ -1,5 +1,6 @@
 import type { ImportKeyInput } from '@aws-sdk/client-payment-cryptography';
 import type { RequestContext } from '../../core/context.js';
+import type { Change } from '../../state/commit.js';
 import type { KeyRecord } from '../../state/records.js';
 import type { ModeName } from '../../keys/key-attributes.js';
 import { createKeyRecord, type NewKeyMaterial } from '../../keys/key-factory.js';
@@ -15,7 +16,8 @@ export interface ImportedKeyAttributes {
 /**
  * The key record of an imported key (every ImportKey material type): KeyOrigin EXTERNAL, and
  * Enabled, KeyCheckValueAlgorithm and Tags from the request. `tags` may be passed when the
- * handler checked them before any cryptography.
+ * handler checked them before any cryptography. `withRecord` adds the replica records of a
+ * multi-Region import (replication.ts newPrimary), committed together with the key.
  */
 export function createImportedKey(
   ctx: RequestContext,
@@ -24,6 +26,7 @@ export function createImportedKey(
   exportable: boolean,
   material: NewKeyMaterial,
   tags: Map<string, string> | undefined = checkTags(input.Tags),
+  withRecord?: (rec: KeyRecord) => Change[],
 ): Promise<KeyRecord> {
   return createKeyRecord(ctx, ctx.state, {
     keyUsage: attrs.KeyUsage,
@@ -36,5 +39,6 @@ export function createImportedKey(
     kcvAlgorithm: input.KeyCheckValueAlgorithm,
     tags,
     material,
+    ...(withRecord === undefined ? {} : { withRecord }),
   });
 }

@@ -12,15 +12,18 @@ import type { RsaModulusBits } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { validationError } from '../../core/errors.js';
 import { algorithmFacts } from '../../keys/key-algorithms.js';
-import { resolveKey, saveKey } from '../../keys/key-access.js';
-import { emulatorCa, issueTokenCertificate, newRsaKey } from './emulator-ca.js';
+import { resolveKey, updateKey, withKey } from '../../keys/key-access.js';
+import { cloneKey } from '../../state/commit.js';
+import type { KeyRecord } from '../../state/records.js';
+import { caAlgorithmFor as caAlgorithmOfKey, emulatorCa, issueTokenCertificate, keyCertificateCa, newRsaKey, type EccEmulatorCa, type EmulatorCa } from './emulator-ca.js';
 import { issueKeyCertificate, keyUsageForModes } from './key-certificate.js';
 import { TOKEN_VALIDITY_DAYS, newTokenId, rememberToken, reusableToken, type IssuedToken, type TokenKind } from './tokens.js';
 
 /**
- * GetParametersForImport, GetParametersForExport and GetPublicKeyCertificate. The CA is in
+ * GetParametersForImport, GetParametersForExport and GetPublicKeyCertificate. The CAs are in
  * emulator-ca.ts, the tokens in tokens.ts (both persisted with --data-dir, private keys sealed
- * under the LMK, before the answer is sent).
+ * under the LMK, through commit() before the answer is sent: a failed write answers 500 and
+ * leaves nothing that could be used).
  */
 
 /**
@@ -76,7 +79,7 @@ async function parameters(
   const tokenId = newTokenId(kind);
   const [ca, privateKey] = await Promise.all([caPromise, newRsaKey(algorithmFacts(algorithm).modulusBits as RsaModulusBits)]);
   const certificate = await issueTokenCertificate(ctx, ca, kind, tokenId, privateKey, TOKEN_VALIDITY_DAYS);
-  const token = await rememberToken(ctx, {
+  const fresh = {
     token: tokenId,
     kind,
     keyMaterialType,
@@ -85,7 +88,9 @@ async function parameters(
     certificate,
     certificateChain: ca.awsCertificate,
     validUntil: ctx.now + TOKEN_VALIDITY_DAYS * 86_400_000,
-  });
+  };
+  // under the tokens' lock, a reusable token issued meanwhile wins over the fresh one
+  const token = await rememberToken(ctx, fresh, reuse);
   return { token, chain: token.certificateChain };
 }
 
@@ -130,35 +135,61 @@ const KEY_CERTIFICATE_DAYS = 90;
 const KEY_CERTIFICATE_MIN_REMAINING_MS = 30 * 86_400_000;
 
 /**
- * The public key of an RSA or ECC key pair made with CreateKey, certified by the emulator CA.
- * The certificate is cached on the key record (`certificate`, `certificateChain`) and reused
- * while it has ≥ 30 days left and was issued by the current CA.
+ * The public key of an RSA or ECC key pair made with CreateKey, certified by the emulator CA of
+ * its kind: RSA keys by the RSA-4096 CA, ECC keys by the CA of their curve (ECDSA; emulator-ca.ts),
+ * so the chain imports as a RootCertificatePublicKey of the key's own algorithm.
+ * The certificate is cached on the key record (`certificate`, `certificateChain`, written under
+ * the key's lock through commit()) and reused while it has ≥ 30 days left and was issued by that CA.
  * NOTE: a disabled key still gets its certificate (the public key is not secret; AWS does not
  * document this case); imported public keys (KeyClass PUBLIC_KEY) and symmetric keys are refused
  * with ValidationException.
  */
 export async function getPublicKeyCertificate(input: GetPublicKeyCertificateInput, ctx: RequestContext): Promise<GetPublicKeyCertificateOutput> {
   const key = await resolveKey(ctx, input.KeyIdentifier!);
+  requireCertifiable(key);
+  const cached = cachedCertificate(ctx, key, undefined);
+  if (cached !== undefined) return cached;
+  // the CA before the key's lock: a first RSA-4096 CA takes a second or two to generate
+  const ca = await keyCertificateCa(ctx, key.keyAlgorithm);
+  return withKey(ctx, key.keyArn, async (current) => {
+    requireCertifiable(current);
+    const again = cachedCertificate(ctx, current, ca);
+    if (again !== undefined) return again;
+    const next = cloneKey(current);
+    next.certificate = await issueKeyCertificate({
+      ca,
+      publicKeySpki: new Uint8Array(Buffer.from(current.publicKey!, 'base64')),
+      commonName: current.keyId,
+      keyUsage: keyUsageForModes(current.modes),
+      notBefore: new Date(ctx.now),
+      validityDays: KEY_CERTIFICATE_DAYS,
+    });
+    next.certificateChain = ca.awsCertificate;
+    // disk before memory: a failed write answers 500 and the key keeps its old certificate
+    await updateKey(ctx, ctx.state, current, next);
+    return { KeyCertificate: next.certificate, KeyCertificateChain: next.certificateChain };
+  });
+}
+
+function requireCertifiable(key: KeyRecord): void {
   if (key.keyClass !== 'ASYMMETRIC_KEY_PAIR' || key.publicKey === undefined) {
     throw validationError(`Key ${key.keyArn} is not an asymmetric key pair (KeyClass ${key.keyClass})`);
   }
   if (key.state !== 'CREATE_COMPLETE') throw validationError(`Key ${key.keyArn} is in state ${key.state} and cannot be used`);
   const family = algorithmFacts(key.keyAlgorithm).family;
   if (family !== 'RSA' && family !== 'ECC') throw validationError(`Key ${key.keyArn} is not an RSA or ECC key pair`);
-  const ca = await emulatorCa(ctx);
-  if (key.certificate !== undefined && key.certificateChain === ca.awsCertificate) {
-    const notAfter = Date.parse(new X509Certificate(Buffer.from(key.certificate, 'base64').toString('utf8')).validTo);
-    if (notAfter - ctx.now >= KEY_CERTIFICATE_MIN_REMAINING_MS) return { KeyCertificate: key.certificate, KeyCertificateChain: key.certificateChain };
-  }
-  key.certificate = await issueKeyCertificate({
-    ca,
-    publicKeySpki: new Uint8Array(Buffer.from(key.publicKey, 'base64')),
-    commonName: key.keyId,
-    keyUsage: keyUsageForModes(key.modes),
-    notBefore: new Date(ctx.now),
-    validityDays: KEY_CERTIFICATE_DAYS,
-  });
-  key.certificateChain = ca.awsCertificate;
-  await saveKey(ctx, ctx.state, key);
+}
+
+/**
+ * The key's cached certificate while it has ≥ 30 days left and was issued by the region's
+ * current CA of the key's kind (`ca`, or the one in the store's records when not yet opened; a
+ * certificate of an ECC key issued by the RSA CA before ECC CAs existed is replaced).
+ */
+function cachedCertificate(ctx: RequestContext, key: KeyRecord, ca: EmulatorCa | EccEmulatorCa | undefined): GetPublicKeyCertificateOutput | undefined {
+  if (key.certificate === undefined || key.certificateChain === undefined) return undefined;
+  const chain = ca?.awsCertificate ?? ctx.state.emulatorCas.get(caAlgorithmOfKey(key.keyAlgorithm))?.certificate;
+  if (chain === undefined || key.certificateChain !== chain) return undefined;
+  const notAfter = Date.parse(new X509Certificate(Buffer.from(key.certificate, 'base64').toString('utf8')).validTo);
+  if (notAfter - ctx.now < KEY_CERTIFICATE_MIN_REMAINING_MS) return undefined;
   return { KeyCertificate: key.certificate, KeyCertificateChain: key.certificateChain };
 }

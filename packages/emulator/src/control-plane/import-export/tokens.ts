@@ -3,6 +3,7 @@ import { Certificate, RsaPrivateKey } from '@paycrypt/tr34';
 import type { RequestContext } from '../../core/context.js';
 import { notFoundError, validationError } from '../../core/errors.js';
 import { newKeyId } from '../../keys/key-access.js';
+import { commit, type Change } from '../../state/commit.js';
 import type { RegionState, TokenRecord } from '../../state/region-state.js';
 import type { KeyVault, SealBinding } from '../../vault/key-vault.js';
 
@@ -12,13 +13,16 @@ import type { KeyVault, SealBinding } from '../../vault/key-vault.js';
  * (its private key opens TR-34 tokens and key cryptograms sent to us) or the KDH signing key of
  * an export (its private key signs the TR-34 tokens we build).
  *
- * Each token is a `TokenRecord` in `RegionState.tokens`, persisted through the store before the
- * answer is sent (with --data-dir it survives a restart, like a key): its private key is sealed
+ * Each token is a `TokenRecord` in `RegionState.tokens`, persisted through commit() (disk before
+ * memory, state/commit.ts) before the answer is sent (with --data-dir it survives a restart, like
+ * a key; a token whose write failed is never in memory, so it cannot be used): its private key is sealed
  * under the LMK by the vault, bound to the token id, account, region, attributes, validity and
  * certificate. The live object (parsed certificate, RsaPrivateKey) is made on first use; a
  * token loaded from disk is unsealed only when its private key is first needed, then kept in
  * process memory (as a freshly generated one is). Expired tokens are pruned from memory and
- * disk when the next token is issued.
+ * disk when the next token is issued, in the same commit. Issuing holds the region's tokens lock
+ * (`<account>/<region>/tokens`, state/keyed-lock.ts), so prunes and ReuseLastGeneratedToken
+ * decisions of concurrent requests do not interleave.
  */
 export type TokenKind = 'import' | 'export';
 
@@ -159,43 +163,79 @@ export interface NewToken {
   validUntil: number;
 }
 
-/**
- * Record a newly generated token: forget expired ones (memory and store, so neither grows
- * without bound), seal its private key under the LMK, persist it, and only then make it known.
- */
-export async function rememberToken(ctx: RequestContext, n: NewToken): Promise<IssuedToken> {
-  const state = ctx.state;
-  const last = lastIndex(state);
-  for (const [id, old] of state.tokens) {
-    if (old.validUntil > ctx.now) continue;
-    state.tokens.delete(id);
-    if (last.get(lastKey(old)) === old) last.delete(lastKey(old));
-    await ctx.services.store.deleteToken(state, id);
-  }
-  const fields: Omit<TokenRecord, 'sealedPrivateKey'> = {
-    token: n.token,
-    kind: n.kind,
-    keyMaterialType: n.keyMaterialType,
-    algorithm: n.algorithm,
-    certificate: n.certificate.toAwsBase64(),
-    certificateChain: n.certificateChain,
-    issuedAt: ctx.now,
-    validUntil: n.validUntil,
+/** The lock of a region's tokens (names as in keys/key-access.ts lockName). */
+function tokensLock(state: RegionState): string {
+  return `${state.accountId}/${state.region}/tokens`;
+}
+
+/** Forget an expired token (memory after disk; undone by writing it back). */
+function tokenRemoval(ctx: RequestContext, state: RegionState, old: TokenRecord): Change {
+  const store = ctx.services.store;
+  return {
+    what: `expired token ${old.token}`,
+    write: () => store.deleteToken(state, old.token),
+    undo: () => store.saveToken(state, old),
+    apply: () => {
+      state.tokens.delete(old.token);
+      const last = lastIndex(state);
+      if (last.get(lastKey(old)) === old) last.delete(lastKey(old));
+    },
   };
-  const binding = tokenBinding(state, fields);
-  const pkcs8 = n.privateKey.exportPkcs8();
-  let rec: TokenRecord;
-  try {
-    rec = { ...fields, sealedPrivateKey: ctx.services.vault.seal(pkcs8, binding) };
-  } finally {
-    pkcs8.fill(0);
-  }
-  await ctx.services.store.saveToken(state, rec);
-  state.tokens.set(rec.token, rec);
-  last.set(lastKey(rec), rec);
-  const t = new LiveToken(rec, ctx.services.vault, binding, n.privateKey, n.certificate);
-  live.set(rec, t);
-  return t;
+}
+
+/** Store a new token, then make it known (and the last generated of its kind). */
+function tokenAddition(ctx: RequestContext, state: RegionState, rec: TokenRecord, t: IssuedToken): Change {
+  const store = ctx.services.store;
+  return {
+    what: `token ${rec.token}`,
+    write: () => store.saveToken(state, rec),
+    undo: () => store.deleteToken(state, rec.token),
+    apply: () => {
+      state.tokens.set(rec.token, rec);
+      lastIndex(state).set(lastKey(rec), rec);
+      live.set(rec, t);
+    },
+  };
+}
+
+/**
+ * Record a newly generated token, holding the region's tokens lock: with `reuse`, a token that
+ * became reusable meanwhile (a concurrent request's) is answered instead; else the expired tokens
+ * are forgotten (memory and store, so neither grows without bound), the new token's private key
+ * sealed under the LMK, and everything committed at once: stored, then made known. A failed write
+ * answers 500 and changes nothing (state/commit.ts).
+ */
+export async function rememberToken(ctx: RequestContext, n: NewToken, reuse = false): Promise<IssuedToken> {
+  const state = ctx.state;
+  return ctx.services.locks.run([tokensLock(state)], async () => {
+    if (reuse) {
+      const meanwhile = reusableToken(ctx, n.kind, n.keyMaterialType, n.algorithm);
+      if (meanwhile !== undefined) return meanwhile;
+    }
+    const fields: Omit<TokenRecord, 'sealedPrivateKey'> = {
+      token: n.token,
+      kind: n.kind,
+      keyMaterialType: n.keyMaterialType,
+      algorithm: n.algorithm,
+      certificate: n.certificate.toAwsBase64(),
+      certificateChain: n.certificateChain,
+      issuedAt: ctx.now,
+      validUntil: n.validUntil,
+    };
+    const binding = tokenBinding(state, fields);
+    const pkcs8 = n.privateKey.exportPkcs8();
+    let rec: TokenRecord;
+    try {
+      rec = { ...fields, sealedPrivateKey: ctx.services.vault.seal(pkcs8, binding) };
+    } finally {
+      pkcs8.fill(0);
+    }
+    const t = new LiveToken(rec, ctx.services.vault, binding, n.privateKey, n.certificate);
+    const changes: Change[] = [tokenAddition(ctx, state, rec, t)];
+    for (const old of state.tokens.values()) if (old.validUntil <= ctx.now) changes.push(tokenRemoval(ctx, state, old));
+    await commit(ctx, changes);
+    return t;
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { requireUsable, resolveKey } from '../../keys/key-access.js';
 import type { KeyRecord } from '../../state/records.js';
 import { checkCreateKeyAttributes } from '../../keys/key-attributes.js';
 import { keyView } from '../../keys/key-view.js';
-import { checkReplicationRegions, replicateNewKey } from '../replication.js';
+import { checkReplicationRegions, newPrimary } from '../replication.js';
 import { checkTags } from '../tags.js';
 import { createImportedKey } from './imported-key.js';
 import { requireWrappingStrength } from '../../exchange/strength.js';
@@ -74,8 +74,8 @@ export async function importTr31Block(ctx: RequestContext, input: ImportKeyInput
     // applies it to import too (X9.143 forbids a key protected by a weaker key).
     for (const a of w.strengthOf) requireWrappingStrength(a, attrs.KeyAlgorithm, 'import');
     const exportable = header.exportability === 'E' || header.exportability === 'S';
-    const rec = await createImportedKey(ctx, input, attrs, exportable, { kind: 'symmetric', key }, tags);
-    await replicateNewKey(ctx, rec, replication);
+    // the key and its replicas in one commit: all stored, or none (a multi-Region import is never half done)
+    const rec = await createImportedKey(ctx, input, attrs, exportable, { kind: 'symmetric', key }, tags, newPrimary(ctx, replication));
     return { Key: keyView(rec) };
   } finally {
     key.fill(0);
