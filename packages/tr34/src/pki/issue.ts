@@ -217,7 +217,7 @@ function isEcIssuer(issuer: IssueCertificateDerOptions['issuer']): issuer is EcI
  * (`Certificate` parses RSA certificates only, so an EC subject is returned unparsed). Same
  * extensions as a non-CA `issueCertificate`; validity defaults to 30 days.
  */
-export function issueCertificateDer(opts: IssueCertificateDerOptions): Promise<Uint8Array> {
+export async function issueCertificateDer(opts: IssueCertificateDerOptions): Promise<Uint8Array> {
   const issuer = opts.issuer;
   if (isEcIssuer(issuer)) {
     const names = namesOfCertificateDer(issuer.certificateDer);
