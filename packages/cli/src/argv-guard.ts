@@ -26,6 +26,9 @@ const SECRET_ROLES = [
   'zmk',
   'zpk',
   'password',
+  'private-key',
+  'kdh-private-key',
+  'krd-private-key',
 ] as const;
 
 const refused = new RegExp(`^--(${SECRET_ROLES.join('|')})(-hex)?(=.*)?$`);

@@ -11,9 +11,11 @@ import { registerMac } from './mac.js';
 import { registerMigrate } from './migrate.js';
 import { registerPin } from './pin.js';
 import { registerTr31 } from './tr31.js';
+import { registerTr34 } from './tr34.js';
 
 export function registerCommands(program: Command): void {
   registerTr31(program);
+  registerTr34(program);
   registerKcv(program);
   registerDukpt(program);
   registerCvv(program);
