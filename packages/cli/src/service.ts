@@ -17,8 +17,39 @@ export function serviceOptions(cmd: Command, defaultTarget: 'emulator' | undefin
   return cmd
     .addOption(new Option('--target <target>', `emulator or aws (default: $PAYCRYPT_TARGET, else ${defaultTarget === 'emulator' ? 'emulator' : 'emulator with --endpoint, else required'})`).choices(['emulator', 'aws']))
     .addOption(new Option('--endpoint <url>', 'service endpoint URL (default: $AWS_ENDPOINT_URL; target emulator without one: an in-process emulator)'))
-    .addOption(new Option('--region <region>', 'AWS region (default: $AWS_REGION / $AWS_DEFAULT_REGION)'))
-    .addOption(new Option('--profile <name>', 'named profile of the AWS shared config/credentials files (target aws)'));
+    .addOption(new Option('--region <region>', 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, then the region of the profile)'))
+    .addOption(new Option('--profile <name>', 'named profile of the AWS shared config/credentials files: its credentials (target aws) and its region (default: $AWS_PROFILE, else "default")'));
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/**
+ * The region as the AWS CLI picks it: --region, then AWS_REGION, then AWS_DEFAULT_REGION, then the
+ * `region` of the profile (--profile, else AWS_PROFILE, else "default") read from the shared config
+ * file (AWS_CONFIG_FILE, default ~/.aws/config) by the AWS SDK's own loader.
+ * NOTE: a `region` found only in the credentials file (AWS_SHARED_CREDENTIALS_FILE) is used when the
+ * config file has none for the profile, as the SDK's node config provider prefers the config file.
+ * A --profile given explicitly that neither file defines is a usage error, as in the AWS CLI.
+ */
+export async function resolveRegion(flags: ServiceFlags): Promise<string | undefined> {
+  const fromFlags = nonEmpty(flags.region) ?? nonEmpty(process.env['AWS_REGION']) ?? nonEmpty(process.env['AWS_DEFAULT_REGION']);
+  if (fromFlags !== undefined && flags.profile === undefined) return fromFlags;
+  const { getProfileName, loadSharedConfigFiles } = await import('./service-config.js');
+  const name = getProfileName({ profile: flags.profile });
+  let files;
+  try {
+    files = await loadSharedConfigFiles({ ignoreCache: true });
+  } catch (e) {
+    throw new CliError('USAGE', `cannot read the AWS shared config files (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  const inConfig = files.configFile[name];
+  const inCredentials = files.credentialsFile[name];
+  if (flags.profile !== undefined && inConfig === undefined && inCredentials === undefined) {
+    throw new CliError('USAGE', `--profile ${flags.profile}: no such profile in the AWS config or credentials file`);
+  }
+  return fromFlags ?? nonEmpty(inConfig?.['region']) ?? nonEmpty(inCredentials?.['region']);
 }
 
 export type Service = import('@paycrypt/aws-adapter').PaymentCryptography;
@@ -31,12 +62,13 @@ export async function connect(flags: ServiceFlags, defaultTarget: 'emulator' | u
   if (target !== 'emulator' && target !== 'aws') throw new CliError('USAGE', '--target: expected emulator or aws');
   if (flags.endpoint !== undefined && !/^https?:\/\//.test(flags.endpoint)) throw new CliError('USAGE', '--endpoint: expected an http:// or https:// URL');
   // the standard provider chain reads the profile from AWS_PROFILE when it resolves credentials
+  const region = await resolveRegion(flags);
   if (flags.profile !== undefined) process.env['AWS_PROFILE'] = flags.profile;
   const { createPaymentCryptography } = await import('@paycrypt/aws-adapter');
   try {
-    return createPaymentCryptography({ target, endpoint: flags.endpoint, region: flags.region });
+    return createPaymentCryptography({ target, endpoint: flags.endpoint, region });
   } catch (e) {
-    throw new CliError('USAGE', e instanceof Error ? e.message.replace(/"region" is required/, '--region is required') : 'cannot configure the service client');
+    throw new CliError('USAGE', e instanceof Error ? e.message.replace(/"region" is required.*/, '--region is required for target aws (or AWS_REGION, or a profile with a region)') : 'cannot configure the service client');
   }
 }
 
