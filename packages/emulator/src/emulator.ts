@@ -14,6 +14,8 @@ import { KeyedLock } from './state/keyed-lock.js';
 import { DirStore } from './store/dir-store.js';
 import { createKeyVault } from './vault/vault-factory.js';
 import { MemoryStore, type Store } from './store/store.js';
+import { AuditLog, auditRecord, type CallFacts } from './core/audit-log.js';
+import { keyReferences, resolveBefore } from './core/audit-keys.js';
 
 /** The model's Region pattern: what a key ARN accepts. */
 const REGION_RE = /^[a-z]{2}-[a-z]{1,16}-[0-9]+$/;
@@ -53,6 +55,11 @@ export interface EmulatorOptions {
   credentials?: Credentials | Readonly<Record<string, Credential>>;
   /** where operational lines go (failed writes, quarantined files); default: stderr */
   log?: (line: string) => void;
+  /**
+   * append one JSON line per call to this file (core/audit-log.ts): created 0600, its directory
+   * must exist; never key material. Default: no audit log.
+   */
+  auditLog?: string;
   /** wrap the data-dir store (tests: fault injection) */
   wrapStore?: (store: Store) => Store;
 }
@@ -163,7 +170,10 @@ export class Emulator {
   /** SigV4 verification credentials (EmulatorOptions.credentials); undefined: not verified */
   readonly credentials: Credentials | undefined;
 
-  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations' | 'maxJsonDepth' | 'credentials'>) {
+  /** the audit log (EmulatorOptions.auditLog); undefined: none */
+  readonly audit: AuditLog | undefined;
+
+  private constructor(services: EmulatorServices, options: Pick<EmulatorOptions, 'operations' | 'dataOperations' | 'maxJsonDepth' | 'credentials' | 'auditLog'>) {
     this.services = services;
     this.credentials = options.credentials === undefined ? undefined : toCredentials(options.credentials);
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
@@ -175,6 +185,8 @@ export class Emulator {
       for (const op of Object.keys(service.model.operations)) byOperation.set(op, service);
     }
     this.byOperation = byOperation;
+    // last: nothing after it can fail and leave the file open
+    this.audit = options.auditLog === undefined ? undefined : AuditLog.open(options.auditLog, services.log);
   }
 
   /** The control-plane operation table. */
@@ -231,8 +243,43 @@ export class Emulator {
   /**
    * Run one operation: validate the input against the model, then the handler.
    * Throws AwsError (anything else a handler throws is converted by toAwsError).
+   * With an audit log, writes the call's line (transport `direct`).
    */
   async call<Op extends AnyOperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<AllOperationTypes[Op]['output']> {
+    const audit = this.audit;
+    if (audit === undefined) return this.run(operation, input, options);
+    const service = this.byOperation.get(operation);
+    const facts: CallFacts = {
+      time: this.services.clock(),
+      requestId: options.requestId ?? randomUUID(),
+      transport: 'direct',
+      service,
+      operation: service === undefined ? undefined : operation,
+      accountId: options.accountId ?? this.services.defaultAccountId,
+      region: options.region ?? DEFAULT_REGION,
+    };
+    facts.keys = keyReferences(service, facts.operation, input);
+    resolveBefore(facts.keys, this.services.states, facts.accountId, facts.region);
+    try {
+      const output = await this.run(operation, input, { ...options, requestId: facts.requestId });
+      facts.output = output;
+      facts.status = (service?.model.operations as Readonly<Record<string, { http?: { code: number } }>> | undefined)?.[operation]?.http?.code ?? 200;
+      return output;
+    } catch (e) {
+      const err = toAwsError(e);
+      facts.error = err.awsName;
+      facts.status = err.status;
+      throw err;
+    } finally {
+      audit.write(auditRecord(this.services.states, facts));
+    }
+  }
+
+  /**
+   * `call()` without an audit line: the wire router's entry (protocol/router.ts writes one line
+   * per wire request, refused ones included).
+   */
+  async run<Op extends AnyOperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<AllOperationTypes[Op]['output']> {
     try {
       return await this.callUnsafe(operation, input, options);
     } catch (e) {
@@ -273,8 +320,13 @@ export class Emulator {
     return (await (entry.handle as Handler<Op>)(handlerInput as never, ctx)) as AllOperationTypes[Op]['output'];
   }
 
+  /** Close the store, then flush and close the audit log. */
   async close(): Promise<void> {
-    await this.services.store.close();
+    try {
+      await this.services.store.close();
+    } finally {
+      await this.audit?.close();
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator } from '../emulator.js';
-import { handleRequest } from '../protocol/router.js';
+import { auditRefused, handleRequest } from '../protocol/router.js';
 import { awsJsonError } from '../protocol/aws-json-1-0.js';
 import { DEFAULT_MAX_BODY_BYTES, type WireResponse } from '../protocol/wire.js';
 import { accessDeniedError, tooLargeError } from '../core/errors.js';
@@ -107,7 +107,11 @@ export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX
       if (host === undefined || !allowedHosts.has(normalizeHost(host))) {
         const shown = host === undefined ? 'missing' : JSON.stringify(host.slice(0, 255));
         res.setHeader('connection', 'close');
-        send(res, awsJsonError(accessDeniedError(`Host header ${shown} is not allowed by this emulator (see --allowed-host)`), randomUUID()));
+        const err = accessDeniedError(`Host header ${shown} is not allowed by this emulator (see --allowed-host)`);
+        const requestId = randomUUID();
+        // the audit line names no operation: nothing of a refused request is trusted
+        auditRefused(emulator, requestId, err);
+        send(res, awsJsonError(err, requestId));
         req.resume();
         return;
       }
@@ -121,7 +125,10 @@ export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX
       if (size > maxBodyBytes) {
         refused = true;
         res.setHeader('connection', 'close');
-        send(res, awsJsonError(tooLargeError(maxBodyBytes), randomUUID()));
+        const err = tooLargeError(maxBodyBytes);
+        const requestId = randomUUID();
+        auditRefused(emulator, requestId, err, { method: req.method ?? 'GET', path: req.url ?? '/', target: headersOf(req)['x-amz-target'] });
+        send(res, awsJsonError(err, requestId));
         req.resume();
         return;
       }
@@ -130,7 +137,7 @@ export function createHttpHandler(emulator: Emulator, maxBodyBytes = DEFAULT_MAX
     req.on('end', () => {
       if (refused) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      handleRequest(emulator, { method: req.method ?? 'GET', path: req.url ?? '/', headers: headersOf(req), body }, { maxBodyBytes }).then(
+      handleRequest(emulator, { method: req.method ?? 'GET', path: req.url ?? '/', headers: headersOf(req), body }, { maxBodyBytes }, 'http').then(
         (w) => send(res, w),
         () => {
           res.statusCode = 500;
