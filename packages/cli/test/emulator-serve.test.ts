@@ -1,7 +1,7 @@
 // paycrypt emulator serve: the built bin as a real server process, spoken to with plain HTTP
 // (awsJson1_0, as the AWS SDK sends it), stopped with SIGTERM, restarted on the same data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,23 @@ describe('paycrypt emulator serve', () => {
     });
     expect((created.Key as { KeyArn: string }).KeyArn).toContain(':123456789012:key/');
     expect(await stop(srv.child)).toBe(0);
+  });
+
+  it('--audit-log: one JSON line per call, created 0600, flushed on SIGTERM; a missing directory does not start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paycrypt-serve-audit-'));
+    const path = join(dir, 'audit.jsonl');
+    const srv = await serve(['--audit-log', path]);
+    expect(srv.first).toMatchObject({ ok: true, auditLog: path });
+    const listed = await call(String(srv.first.endpoint), 'ListKeys', {});
+    expect(listed).toEqual({ Keys: [] });
+    expect(await stop(srv.child)).toBe(0);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ transport: 'http', plane: 'control-plane', operation: 'ListKeys', account: '111122223333', outcome: 'ok', status: 200 });
+    const r = run(['--json', 'emulator', 'serve', '--port', '0', '--audit-log', join(dir, 'no', 'audit.jsonl')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/ENOENT/);
   });
 
   it('bad options are usage errors (exit 2) before anything starts', () => {

@@ -30,6 +30,7 @@ export function registerEmulator(program: Command): void {
       .addOption(new Option('--keep-alive-timeout-ms <n>', 'close a kept-alive connection idle for N ms (default 30000)'))
       .addOption(new Option('--idle-timeout-ms <n>', 'close a connection without traffic for N ms (default 30000)'))
       .addOption(new Option('--max-connections <n>', 'open connections at most (default 1024)'))
+      .addOption(new Option('--audit-log <file>', 'append one JSON line per call to FILE (never key material); created 0600, its directory must exist'))
       .addOption(new Option('--strict-algorithms', 'refuse data-plane algorithms not confirmed against AWS with a ValidationException'))
       .action(async (opts: Record<string, unknown>) => {
         const port = int(opts.port, 'port', 0, 65535)!;
@@ -51,18 +52,19 @@ export function registerEmulator(program: Command): void {
         let emulator: Awaited<ReturnType<typeof Emulator.open>>;
         let running: Awaited<ReturnType<typeof startHttpServer>>;
         try {
-          emulator = await Emulator.open({ accountId, lmk: lmk.lmk, dataDir, strictAlgorithms: opts.strictAlgorithms === true, maxJsonDepth });
+          emulator = await Emulator.open({ accountId, lmk: lmk.lmk, dataDir, strictAlgorithms: opts.strictAlgorithms === true, maxJsonDepth, auditLog: opts.auditLog as string | undefined });
           running = await startHttpServer(emulator, { port, host: String(opts.host), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }), ...limits });
         } catch (e) {
           throw new CliError('SERVICE_ERROR', `emulator did not start: ${e instanceof Error ? e.message : String(e)}`);
         } finally {
           lmk.lmk.fill(0);
         }
-        const line = { endpoint: running.endpoint, storage: dataDir ?? 'memory', lmk: lmk.source, accountId };
+        const auditLog = opts.auditLog as string | undefined;
+        const line = { endpoint: running.endpoint, storage: dataDir ?? 'memory', lmk: lmk.source, accountId, ...(auditLog === undefined ? {} : { auditLog }) };
         process.stdout.write(
           jsonMode.on
             ? `${JSON.stringify({ ok: true, listening: true, ...line })}\n`
-            : `paycrypt emulator listening on ${line.endpoint} (storage: ${line.storage}; LMK: ${line.lmk}; account ${accountId})\n`,
+            : `paycrypt emulator listening on ${line.endpoint} (storage: ${line.storage}; LMK: ${line.lmk}; account ${accountId}${auditLog === undefined ? '' : `; audit log: ${auditLog}`})\n`,
         );
         await new Promise<void>((done) => {
           const stop = (): void => {

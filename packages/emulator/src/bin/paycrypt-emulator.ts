@@ -32,6 +32,9 @@ const USAGE = `Usage: paycrypt-emulator [options]
   --credentials-file FILE   verify SigV4 signatures of both planes against FILE: JSON
                       {"AKID": {"secretAccessKey": "…", "accountId": "…"}} or lines
                       "AKID SECRET ACCOUNT_ID"; the account is then the credential's
+  --audit-log FILE    append one JSON line per call to FILE (time, account, region, operation,
+                      key ARN, outcome, status, request id; never key material); created 0600,
+                      its directory must exist
   --strict-algorithms refuse data-plane algorithms not confirmed against AWS (Visa dCVV,
                       Amex CSC) with a ValidationException instead of computing candidates
   -h, --help          this text
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
       'idle-timeout-ms': { type: 'string' },
       'max-connections': { type: 'string' },
       'credentials-file': { type: 'string' },
+      'audit-log': { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       'strict-algorithms': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -87,10 +91,10 @@ async function main(): Promise<void> {
   const lmk = await loadLmk({ lmkFile: values['lmk-file'], dataDir });
   const credentialsFile = values['credentials-file'];
   const credentials = credentialsFile === undefined ? undefined : await loadCredentialsFile(credentialsFile);
-  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'], maxJsonDepth, credentials });
+  const emulator = await Emulator.open({ accountId: values['account-id'], lmk: lmk.lmk, dataDir, strictAlgorithms: values['strict-algorithms'], maxJsonDepth, credentials, auditLog: values['audit-log'] });
   const running = await startHttpServer(emulator, { port, host: values.host, maxBodyBytes, ...limits, allowedHosts: values['allowed-host'] });
   process.stdout.write(
-    `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; ${credentials === undefined ? `account ${values['account-id']}; signatures not verified` : `SigV4 verified, ${credentials.size} credential(s)`})\n`,
+    `paycrypt-emulator listening on ${running.endpoint} (storage: ${dataDir ?? 'memory'}; LMK: ${lmk.source}; ${credentials === undefined ? `account ${values['account-id']}; signatures not verified` : `SigV4 verified, ${credentials.size} credential(s)`}${values['audit-log'] === undefined ? '' : `; audit log: ${values['audit-log']}`})\n`,
   );
   const stop = (): void => {
     running
