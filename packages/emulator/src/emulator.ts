@@ -245,9 +245,12 @@ export class Emulator {
    * Throws AwsError (anything else a handler throws is converted by toAwsError).
    * With an audit log, writes the call's line (transport `direct`).
    */
-  async call<Op extends AnyOperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<AllOperationTypes[Op]['output']> {
-    const audit = this.audit;
-    if (audit === undefined) return this.run(operation, input, options);
+  call<Op extends AnyOperationName>(operation: Op, input: unknown, options: CallOptions = {}): Promise<AllOperationTypes[Op]['output']> {
+    // no extra await on the hot path without an audit log
+    return this.audit === undefined ? this.run(operation, input, options) : this.callAudited(this.audit, operation, input, options);
+  }
+
+  private async callAudited<Op extends AnyOperationName>(audit: AuditLog, operation: Op, input: unknown, options: CallOptions): Promise<AllOperationTypes[Op]['output']> {
     const service = this.byOperation.get(operation);
     const facts: CallFacts = {
       time: this.services.clock(),

@@ -51,24 +51,60 @@ export interface AuditKeyFields {
 }
 
 export function isKeyIdentifier(v: unknown): v is string {
-  return typeof v === 'string' && v.length <= MAX_IDENTIFIER && (KEY_ARN_RE.test(v) || ALIAS_RE.test(v) || ALIAS_ARN_RE.test(v));
+  if (typeof v !== 'string' || v.length > MAX_IDENTIFIER) return false;
+  if (v.startsWith('alias/')) return ALIAS_RE.test(v);
+  return v.startsWith('arn:') && (KEY_ARN_RE.test(v) || ALIAS_ARN_RE.test(v));
 }
 
 function structure(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** Members of `shapeName` in `value` whose shape is in `wanted`, with their dotted paths. */
-function walk(shapes: Readonly<Record<string, ModelShape>>, shapeName: string, value: unknown, wanted: (shape: string) => boolean, out: { path: string; value: string }[], prefix = '', depth = 0): void {
+type Shapes = Readonly<Record<string, ModelShape>>;
+type Wanted = 'reference' | 'keyArn';
+
+/** Of one structure: the members that are wanted, and the structure members that lead to some. */
+interface Plan {
+  readonly members: readonly string[];
+  readonly nested: readonly (readonly [member: string, shape: string])[];
+}
+
+/** Plans per model (shapes table) and `wanted:shape`; null: no wanted member below this shape. */
+const PLANS = new WeakMap<Shapes, Map<string, Plan | null>>();
+
+function planOf(shapes: Shapes, shapeName: string, wanted: Wanted, depth = 0): Plan | null {
+  let cache = PLANS.get(shapes);
+  if (cache === undefined) PLANS.set(shapes, (cache = new Map()));
+  const id = `${wanted}:${shapeName}`;
+  const known = cache.get(id);
+  if (known !== undefined) return known;
   const shape = shapes[shapeName];
+  let plan: Plan | null = null;
+  if (shape?.t === 'structure' && depth <= MAX_DEPTH) {
+    const members: string[] = [];
+    const nested: [string, string][] = [];
+    for (const [member, target] of Object.entries(shape.m)) {
+      if (wanted === 'reference' ? KEY_REFERENCE_SHAPES.has(target) : target === 'KeyArn') members.push(member);
+      else if (shapes[target]?.t === 'structure' && planOf(shapes, target, wanted, depth + 1) !== null) nested.push([member, target]);
+    }
+    if (members.length > 0 || nested.length > 0) plan = { members, nested };
+  }
+  cache.set(id, plan);
+  return plan;
+}
+
+/** Wanted members of `shapeName` in `value`, with their dotted paths (only identifier-shaped values). */
+function walk(shapes: Shapes, shapeName: string, value: unknown, wanted: Wanted, out: { path: string; value: string }[], prefix = '', depth = 0): void {
+  const plan = planOf(shapes, shapeName, wanted);
   const obj = structure(value);
-  if (shape?.t !== 'structure' || obj === undefined || depth > MAX_DEPTH) return;
-  for (const [member, target] of Object.entries(shape.m)) {
+  if (plan === null || obj === undefined || depth > MAX_DEPTH) return;
+  for (const member of plan.members) {
     if (!Object.prototype.hasOwnProperty.call(obj, member)) continue;
     const v = obj[member];
-    if (wanted(target)) {
-      if (isKeyIdentifier(v)) out.push({ path: prefix + member, value: v });
-    } else if (shapes[target]?.t === 'structure') walk(shapes, target, v, wanted, out, `${prefix}${member}.`, depth + 1);
+    if (isKeyIdentifier(v)) out.push({ path: prefix + member, value: v });
+  }
+  for (const [member, target] of plan.nested) {
+    if (Object.prototype.hasOwnProperty.call(obj, member)) walk(shapes, target, obj[member], wanted, out, `${prefix}${member}.`, depth + 1);
   }
 }
 
@@ -78,7 +114,7 @@ export function keyReferences(service: ServiceDefinition | undefined, operation:
   const inputShape = (service.model.operations as Readonly<Record<string, { input?: string }>>)[operation]?.input;
   if (inputShape === undefined) return [];
   const found: { path: string; value: string }[] = [];
-  walk(service.model.shapes, inputShape, input, (s) => KEY_REFERENCE_SHAPES.has(s), found);
+  walk(service.model.shapes, inputShape, input, 'reference', found);
   return found.map((f) => ({ member: f.path, given: f.value }));
 }
 
@@ -106,7 +142,7 @@ function outputArns(service: ServiceDefinition | undefined, operation: string | 
   const outputShape = (service.model.operations as Readonly<Record<string, { output?: string }>>)[operation]?.output;
   if (outputShape === undefined) return arns;
   const found: { path: string; value: string }[] = [];
-  walk(service.model.shapes, outputShape, output, (s) => s === 'KeyArn', found);
+  walk(service.model.shapes, outputShape, output, 'keyArn', found);
   for (const f of found) if (KEY_ARN_RE.test(f.value)) arns.set(f.path, f.value);
   return arns;
 }
