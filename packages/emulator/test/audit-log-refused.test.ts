@@ -1,12 +1,15 @@
 import { ListKeysCommand, PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import fc from 'fast-check';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator } from '../src/emulator.js';
+import { CONTROL_PLANE_MODEL, DATA_PLANE_MODEL } from '../src/index.js';
+import { handleRequest } from '../src/protocol/router.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
-import { auditLines, botoCalls, type AuditLine } from './audit-kit.js';
+import { auditLines, botoCalls, expectNoSecrets, type AuditLine } from './audit-kit.js';
 import { hasBoto3 } from './data-plane-kit.js';
 import { failure } from './helpers.js';
 
@@ -150,5 +153,48 @@ describe('audit lines with SigV4 verification', () => {
     const lines = (await auditLines(em, path)).slice(from);
     expect(lines).toEqual([{ time: lines[0]!.time, requestId: r!.requestId, transport: 'http', plane: 'data-plane', operation: 'GenerateCardValidationData', outcome: 'UnrecognizedClientException', status: 403 }]);
     expect(readFileSync(path, 'utf8')).not.toContain('4123456789012345');
+  });
+});
+
+describe('audit lines of random requests', () => {
+  let path: string;
+  let em: Emulator;
+  beforeAll(() => {
+    path = join(mkdtempSync(join(tmpdir(), 'paycrypt-audit-')), 'audit.jsonl');
+    em = Emulator.inMemory({ auditLog: path });
+  });
+  afterAll(async () => em?.close());
+
+  const controlOps = Object.keys(CONTROL_PLANE_MODEL.operations);
+  const dataRoutes = Object.values(DATA_PLANE_MODEL.operations).map((o) => o.http!.uri);
+  const secret = fc.uint8Array({ minLength: 8, maxLength: 40 }).map((b) => Buffer.from(b).toString('hex').toUpperCase());
+  /** a member value: a secret, or a structure that puts it in key-identifier members too */
+  const value = (s: string) => fc.constantFrom<unknown>(s, { KeyIdentifier: s, WrappingKeyIdentifier: s, WrappedKeyBlock: s }, [s], { Tr31KeyBlock: { WrappingKeyIdentifier: s, WrappedKeyBlock: s } }, null);
+  const members = ['KeyIdentifier', 'KeyArn', 'AliasName', 'ResourceArn', 'KeyMaterial', 'PrimaryAccountNumber', 'EncryptedPinBlock', 'PlainText', 'Tags', 'ImportKeyMaterial'];
+  const request = secret.chain((s) =>
+    fc.record({
+      secret: fc.constant(s),
+      control: fc.boolean(),
+      op: fc.constantFrom(...controlOps, 'NoSuch'),
+      route: fc.constantFrom(...dataRoutes),
+      body: fc.oneof(fc.dictionary(fc.constantFrom(...members), value(s)).map((o) => JSON.stringify(o)), fc.constant(`{"KeyIdentifier": "${s}"`)),
+    }),
+  );
+
+  it('every request, valid or not, gets exactly one well-formed line and none of its secret values', async () => {
+    const seen: { requestId: string; secret: string }[] = [];
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const res = r.control
+          ? await handleRequest(em, { method: 'POST', path: '/', headers: { 'x-amz-target': `PaymentCryptographyControlPlane.${r.op}` }, body: r.body })
+          : await handleRequest(em, { method: 'POST', path: r.route.replace(/\{[^}]+\}/g, encodeURIComponent(r.secret)), headers: {}, body: r.body });
+        expect(res.status).toBeLessThan(500);
+        seen.push({ requestId: res.headers['x-amzn-requestid']!, secret: r.secret });
+      }),
+      { numRuns: 150 },
+    );
+    const lines = await auditLines(em, path);
+    expect(lines.map((l) => l.requestId)).toEqual(seen.map((s) => s.requestId));
+    expectNoSecrets(readFileSync(path, 'utf8'), seen.map((s) => s.secret));
   });
 });
