@@ -2,100 +2,13 @@ import { Option, type Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';
-import { connect, isServiceFault, serviceErrorText, serviceOptions, type Service, type ServiceFlags } from '../service.js';
+import { parseInput, type Entry } from './migrate-input.js';
+import type { ControlPlane } from './migrate-wire.js';
+import { connect, isServiceFault, serviceErrorText, serviceOptions, type ServiceFlags } from '../service.js';
 import { examples } from './common.js';
 
 /** The tag every imported key carries: the SHA-256 of its (encrypted) key block. A rerun skips what it finds. */
 export const SOURCE_TAG = 'paycrypt:source-sha256';
-
-interface Entry {
-  line: number;
-  block?: string;
-  wrappingKey?: string;
-  alias?: string;
-  tags: { Key: string; Value: string }[];
-  error?: string;
-}
-
-function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (q) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (c === '"') q = false;
-      else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') out.push(cur), (cur = '');
-    else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
-function tagsOf(v: unknown): { Key: string; Value: string }[] {
-  if (v === undefined || v === null || v === '') return [];
-  if (typeof v === 'string') {
-    return v.split(';').filter((s) => s.trim() !== '').map((kv) => {
-      const i = kv.indexOf('=');
-      if (i <= 0) throw new Error('tags: expected key=value;key=value');
-      return { Key: kv.slice(0, i).trim(), Value: kv.slice(i + 1).trim() };
-    });
-  }
-  if (Array.isArray(v)) return v.map((t) => ({ Key: String((t as { Key?: unknown }).Key), Value: String((t as { Value?: unknown }).Value ?? '') }));
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([Key, Value]) => ({ Key, Value: String(Value) }));
-  throw new Error('tags: expected an object, a list of {Key,Value} or key=value;key=value');
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
-
-/** Reads a JSON-lines or CSV file (CSV: a header row naming block, wrappingKey, alias, tags). */
-export function parseInput(text: string, format: 'jsonl' | 'csv'): Entry[] {
-  const lines = text.split(/\r?\n/);
-  const out: Entry[] = [];
-  let header: string[] | undefined;
-  lines.forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
-    try {
-      let rec: Record<string, unknown>;
-      if (format === 'jsonl') {
-        const v = JSON.parse(raw) as unknown;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
-        rec = v as Record<string, unknown>;
-      } else {
-        const cells = splitCsv(raw);
-        if (header === undefined) {
-          header = cells.map((c) => c.toLowerCase());
-          if (!header.includes('block')) throw new CliError('INVALID_INPUT', 'CSV: the first row must name the columns (block, wrappingKey, alias, tags)');
-          return;
-        }
-        rec = Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
-      }
-      const pick = (...names: string[]): unknown => {
-        for (const n of names) for (const k of Object.keys(rec)) if (k.toLowerCase() === n.toLowerCase()) return rec[k];
-        return undefined;
-      };
-      const entry: Entry = {
-        line,
-        block: str(pick('block', 'keyBlock', 'WrappedKeyBlock')),
-        wrappingKey: str(pick('wrappingKey', 'wrappingKeyArn', 'wrappingKeyIdentifier', 'WrappingKeyIdentifier', 'kek')),
-        alias: str(pick('alias', 'aliasName')),
-        tags: tagsOf(pick('tags')),
-      };
-      if (entry.block === undefined) entry.error = 'no block';
-      out.push(entry);
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      out.push({ line, tags: [], error: format === 'jsonl' ? 'not a JSON object' : e instanceof Error ? e.message : 'malformed' });
-    }
-  });
-  return out;
-}
 
 type Result = Record<string, unknown> & { line: number; status: 'imported' | 'skipped' | 'failed' };
 
@@ -112,12 +25,11 @@ async function pool(n: number, count: number, work: (i: number) => Promise<void>
 }
 
 /** Keys already imported (by their source tag) and the aliases of the account. */
-async function inventory(svc: Service, concurrency: number): Promise<{ bySource: Map<string, Known>; aliases: Map<string, string | undefined> }> {
-  const { ListKeysCommand, ListTagsForResourceCommand, ListAliasesCommand } = await import('../service-sdk.js');
+async function inventory(cp: ControlPlane, concurrency: number): Promise<{ bySource: Map<string, Known>; aliases: Map<string, string | undefined> }> {
   const keys: { KeyArn?: string; KeyCheckValue?: string; KeyState?: string }[] = [];
   let token: string | undefined;
   do {
-    const page = await svc.controlPlane.send(new ListKeysCommand({ MaxResults: 100, NextToken: token }));
+    const page = await cp.call('ListKeys', { MaxResults: 100, NextToken: token });
     keys.push(...(page.Keys ?? []));
     token = page.NextToken;
   } while (token !== undefined);
@@ -127,7 +39,7 @@ async function inventory(svc: Service, concurrency: number): Promise<{ bySource:
     const k = live[i]!;
     let t: string | undefined;
     do {
-      const page = await svc.controlPlane.send(new ListTagsForResourceCommand({ ResourceArn: k.KeyArn!, NextToken: t }));
+      const page = await cp.call('ListTagsForResource', { ResourceArn: k.KeyArn!, NextToken: t });
       for (const tag of page.Tags ?? []) if (tag.Key === SOURCE_TAG && tag.Value !== undefined) bySource.set(tag.Value, { arn: k.KeyArn!, kcv: k.KeyCheckValue });
       t = page.NextToken;
     } while (t !== undefined);
@@ -135,7 +47,7 @@ async function inventory(svc: Service, concurrency: number): Promise<{ bySource:
   const aliases = new Map<string, string | undefined>();
   token = undefined;
   do {
-    const page: { Aliases?: { AliasName?: string; KeyArn?: string }[]; NextToken?: string } = await svc.controlPlane.send(new ListAliasesCommand({ MaxResults: 100, NextToken: token }));
+    const page: { Aliases?: { AliasName?: string; KeyArn?: string }[]; NextToken?: string } = await cp.call('ListAliases', { MaxResults: 100, NextToken: token });
     for (const a of page.Aliases ?? []) if (a.AliasName !== undefined) aliases.set(a.AliasName, a.KeyArn);
     token = page.NextToken;
   } while (token !== undefined);
@@ -166,12 +78,16 @@ export function registerMigrate(program: Command): void {
       const format = opts.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl');
       const entries = parseInput(text, format);
       const svc = await connect(opts, undefined);
-      const { ImportKeyCommand, CreateAliasCommand, UpdateAliasCommand } = await import('../service-sdk.js');
+      const cp = await (await import('./migrate-wire.js')).controlPlane(svc, concurrency);
+      const close = async (): Promise<void> => {
+        cp.close();
+        await svc.close();
+      };
       let inv: Awaited<ReturnType<typeof inventory>>;
       try {
-        inv = await inventory(svc, concurrency);
+        inv = await inventory(cp, concurrency);
       } catch (e) {
-        await svc.close();
+        await close();
         throw new CliError('SERVICE_ERROR', `cannot list the existing keys: ${serviceErrorText(e)}`);
       }
       const counts = { imported: 0, skipped: 0, failed: 0 };
@@ -187,18 +103,28 @@ export function registerMigrate(program: Command): void {
         bar.start(entries.length, 0, { rate: '0.0', failed: 0 });
       }
       const inRun = new Map<string, number>();
+      // result lines are written once per turn of the event loop, not one write(2) each (the
+      // resume tag, not stdout, is what a rerun relies on)
+      let pending = '';
+      const flush = (): void => {
+        if (pending !== '') process.stdout.write(pending);
+        pending = '';
+      };
       const done = (r: Result): void => {
         counts[r.status]++;
-        process.stdout.write(`${JSON.stringify(r)}\n`);
-        const secs = (Date.now() - started) / 1000;
-        bar?.increment(1, { rate: (secs > 0 ? (counts.imported + counts.skipped + counts.failed) / secs : 0).toFixed(1), failed: counts.failed });
+        if (pending === '') setImmediate(flush);
+        pending += `${JSON.stringify(r)}\n`;
+        if (bar !== undefined) {
+          const secs = (Date.now() - started) / 1000;
+          bar.increment(1, { rate: (secs > 0 ? (counts.imported + counts.skipped + counts.failed) / secs : 0).toFixed(1), failed: counts.failed });
+        }
       };
       const fail = (e: Entry, code: string, message: string, extra: Record<string, unknown> = {}): void =>
         done({ line: e.line, status: 'failed', ...(e.alias ? { alias: e.alias } : {}), ...extra, error: { code, message } });
 
       const assignAlias = async (alias: string, arn: string): Promise<void> => {
-        if (inv.aliases.has(alias)) await svc.controlPlane.send(new UpdateAliasCommand({ AliasName: alias, KeyArn: arn }));
-        else await svc.controlPlane.send(new CreateAliasCommand({ AliasName: alias, KeyArn: arn }));
+        if (inv.aliases.has(alias)) await cp.call('UpdateAlias', { AliasName: alias, KeyArn: arn });
+        else await cp.call('CreateAlias', { AliasName: alias, KeyArn: arn });
         inv.aliases.set(alias, arn);
       };
 
@@ -224,12 +150,10 @@ export function registerMigrate(program: Command): void {
             return done({ line: e.line, status: 'skipped', keyArn: known.arn, ...(known.kcv ? { keyCheckValue: known.kcv } : {}), ...(e.alias ? { alias: e.alias } : {}), reason: 'already imported' });
           }
           if (e.alias !== undefined && inv.aliases.get(e.alias) !== undefined) return fail(e, 'ALIAS_IN_USE', `${e.alias} names another key`);
-          const out = await svc.controlPlane.send(
-            new ImportKeyCommand({
-              KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: wrappingKey, WrappedKeyBlock: e.block! } },
-              Tags: [...e.tags.filter((t) => t.Key !== SOURCE_TAG), { Key: SOURCE_TAG, Value: source }],
-            }),
-          );
+          const out = await cp.call('ImportKey', {
+            KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: wrappingKey, WrappedKeyBlock: e.block! } },
+            Tags: [...e.tags.filter((t) => t.Key !== SOURCE_TAG), { Key: SOURCE_TAG, Value: source }],
+          });
           const arn = out.Key!.KeyArn!;
           inv.bySource.set(source, { arn, kcv: out.Key!.KeyCheckValue });
           if (e.alias !== undefined) {
@@ -246,8 +170,9 @@ export function registerMigrate(program: Command): void {
           return fail(e, isServiceFault(err) ? 'SERVICE_ERROR' : 'IMPORT_FAILED', serviceErrorText(err));
         }
       });
+      flush();
       bar?.stop();
-      await svc.close();
+      await close();
       const secs = (Date.now() - started) / 1000;
       process.stderr.write(`paycrypt: ${counts.imported} imported, ${counts.skipped} skipped, ${counts.failed} failed in ${secs.toFixed(1)} s\n`);
       process.exitCode = serviceFault ? EXIT.service : counts.failed > 0 ? EXIT.verification : EXIT.ok;

@@ -1,0 +1,104 @@
+// The two sides of the comparison: (A) a plain keep-alive node:http client sending ImportKey,
+// (B) the built `paycrypt migrate import` as a child process. Both import every block and return
+// the KCV the service answered for each, so the caller can check them.
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { BIN, SOURCE_TAG, type Block } from './fixtures.js';
+
+/** One awsJson1_0 control-plane call, no SDK: a fixed (unverified) SigV4-shaped header naming the region. */
+function rawPost(agent: Agent, url: URL, region: string, target: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `PaymentCryptographyControlPlane.${target}`,
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260110/${region}/payment-cryptography/aws4_request, SignedHeaders=host, Signature=0`,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`${target}: HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface Timed {
+  /** the service's KCV per block, in input order */
+  kcvs: string[];
+  seconds: number;
+}
+
+/** (A) ImportKey of every block, `concurrency` in flight over keep-alive sockets; the same request body the CLI sends. */
+export async function plainImport(endpoint: string, region: string, kekArn: string, blocks: readonly Block[], concurrency: number): Promise<Timed> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(endpoint);
+  const kcvs: string[] = new Array(blocks.length);
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < blocks.length) {
+        const i = next++;
+        const b = blocks[i]!;
+        const body = JSON.stringify({ KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: kekArn, WrappedKeyBlock: b.block } }, Tags: [{ Key: SOURCE_TAG, Value: b.source }] });
+        const out = JSON.parse(await rawPost(agent, url, region, 'ImportKey', body)) as { Key?: { KeyCheckValue?: string } };
+        kcvs[i] = out.Key?.KeyCheckValue ?? '';
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { kcvs, seconds };
+}
+
+export interface MigrateRun extends Timed {
+  code: number | null;
+  stderr: string;
+  /** spawn → first result line, s (process start, bundle load, the resume scan) */
+  firstLine: number;
+}
+
+/** (B) `node dist/paycrypt.js migrate import FILE`: seconds from spawn to the last result line. */
+export function migrateImport(file: string, endpoint: string, region: string, kekArn: string, blocks: readonly Block[], concurrency: number): Promise<MigrateRun> {
+  writeFileSync(file, blocks.map((b) => JSON.stringify({ block: b.block })).join('\n') + '\n');
+  return new Promise((resolve, reject) => {
+    const args = [BIN, 'migrate', 'import', file, '--target', 'emulator', '--endpoint', endpoint, '--region', region, '--wrapping-key', kekArn, '--concurrency', String(concurrency)];
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const kcvs: string[] = new Array(blocks.length).fill('');
+    let rest = '';
+    let lines = 0;
+    let first = 0;
+    let last = 0;
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const now = performance.now();
+      const text = rest + d.toString();
+      const cut = text.lastIndexOf('\n');
+      rest = text.slice(cut + 1);
+      for (const l of text.slice(0, cut + 1).split('\n')) {
+        if (l === '') continue;
+        const r = JSON.parse(l) as { line: number; status: string; keyCheckValue?: string };
+        if (lines++ === 0) first = now;
+        last = now;
+        // input line n holds blocks[n - 1]
+        if (r.status === 'imported') kcvs[r.line - 1] = r.keyCheckValue ?? '';
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, kcvs, seconds: (last - start) / 1000, firstLine: (first - start) / 1000 }));
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The control-plane calls of `migrate import`, by operation name, two ways:
+ *
+ * - `sdkCalls`: the adapter's AWS SDK client (target aws, and the in-process emulator);
+ * - `wireCalls`: an emulator over HTTP. awsJson1_0 (`POST`, `X-Amz-Target:
+ *   PaymentCryptographyControlPlane.<Op>`) over one keep-alive node:http(s) agent, signed with
+ *   SigV4 by `@smithy/signature-v4` (the SDK's own signer) with the credentials, region and
+ *   endpoint the SDK client was configured with; failures become the SDK's
+ *   `PaymentCryptographyServiceException` (`name`, `$fault`, `$metadata`), so callers handle both
+ *   ways alike.
+ *
+ * Why two: the SDK's per-call work (middleware stack, endpoint rules, user agent, retry
+ * bookkeeping) costs about three times the CPU of the request itself, which makes the CLI, not the
+ * emulator, the limit of a bulk import (packages/cli/bench: issue 13 asks for ≥ 70 % of the
+ * emulator's ImportKey rate). Against AWS the service's quotas are the limit, and the SDK's retry
+ * strategy (throttling, backoff) is worth its cost, so target aws keeps the SDK.
+ * NOTE: the wire path retries nothing except a request whose reused keep-alive socket was reset
+ * before any answer (Node's documented `reusedSocket` case: the server closed an idle socket, the
+ * request was never read). The emulator does not throttle.
+ */
+import {
+  PaymentCryptographyServiceException,
+  type CreateAliasCommandInput,
+  type CreateAliasCommandOutput,
+  type ImportKeyCommandInput,
+  type ImportKeyCommandOutput,
+  type ListAliasesCommandInput,
+  type ListAliasesCommandOutput,
+  type ListKeysCommandInput,
+  type ListKeysCommandOutput,
+  type ListTagsForResourceCommandInput,
+  type ListTagsForResourceCommandOutput,
+  type UpdateAliasCommandInput,
+  type UpdateAliasCommandOutput,
+} from '@aws-sdk/client-payment-cryptography';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Service } from '../service.js';
+
+interface Ops {
+  ListKeys: [ListKeysCommandInput, ListKeysCommandOutput];
+  ListTagsForResource: [ListTagsForResourceCommandInput, ListTagsForResourceCommandOutput];
+  ListAliases: [ListAliasesCommandInput, ListAliasesCommandOutput];
+  ImportKey: [ImportKeyCommandInput, ImportKeyCommandOutput];
+  CreateAlias: [CreateAliasCommandInput, CreateAliasCommandOutput];
+  UpdateAlias: [UpdateAliasCommandInput, UpdateAliasCommandOutput];
+}
+export type Op = keyof Ops;
+
+export interface ControlPlane {
+  readonly via: 'sdk' | 'wire';
+  call<O extends Op>(op: O, input: Ops[O][0]): Promise<Ops[O][1]>;
+  /** closes the wire path's sockets (the SDK client is closed with the service) */
+  close(): void;
+}
+
+/** The wire path for an emulator over HTTP(S), else the SDK. */
+export async function controlPlane(svc: Service, concurrency: number): Promise<ControlPlane> {
+  if (svc.target === 'emulator' && svc.transport === 'http') {
+    const config = svc.controlPlane.config as unknown as { endpoint?: () => Promise<unknown>; credentials?: unknown };
+    const ep = (await config.endpoint?.()) as { protocol?: string; hostname?: string; port?: number; path?: string } | undefined;
+    if (ep?.hostname !== undefined && (ep.protocol === 'http:' || ep.protocol === 'https:') && typeof config.credentials === 'function') {
+      return wireCalls({ protocol: ep.protocol, hostname: ep.hostname, port: ep.port, path: ep.path ?? '/' }, svc.region, config.credentials as Credentials, concurrency);
+    }
+  }
+  return sdkCalls(svc);
+}
+
+export async function sdkCalls(svc: Service): Promise<ControlPlane> {
+  const sdk = await import('../service-sdk.js');
+  const commands = {
+    ListKeys: sdk.ListKeysCommand,
+    ListTagsForResource: sdk.ListTagsForResourceCommand,
+    ListAliases: sdk.ListAliasesCommand,
+    ImportKey: sdk.ImportKeyCommand,
+    CreateAlias: sdk.CreateAliasCommand,
+    UpdateAlias: sdk.UpdateAliasCommand,
+  } as const;
+  return {
+    via: 'sdk',
+    call: (op, input) => svc.controlPlane.send(new (commands[op] as new (i: typeof input) => Parameters<typeof svc.controlPlane.send>[0])(input)) as never,
+    close() {},
+  };
+}
+
+type Credentials = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+
+export interface WireEndpoint {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port?: number | undefined;
+  path: string;
+}
+
+const TARGET_PREFIX = 'PaymentCryptographyControlPlane.';
+const SIGNING_NAME = 'payment-cryptography';
+const TIMEOUT_MS = 60_000;
+
+interface Answer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export function wireCalls(endpoint: WireEndpoint, region: string, credentials: Credentials, concurrency: number): ControlPlane {
+  const https = endpoint.protocol === 'https:';
+  const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: concurrency });
+  const send = https ? httpsRequest : httpRequest;
+  const signer = new SignatureV4({ service: SIGNING_NAME, region, credentials, sha256: Hash.bind(null, 'sha256') });
+  const host = endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`;
+
+  const post = (headers: Record<string, string>, body: string, retried = false): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const req = send({ agent, method: 'POST', host: endpoint.hostname, port: endpoint.port, path: endpoint.path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.setTimeout(TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000} s`), { name: 'TimeoutError' })));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (!retried && req.reusedSocket && e.code === 'ECONNRESET') post(headers, body, true).then(resolve, reject);
+        else reject(e);
+      });
+      req.end(body);
+    });
+
+  return {
+    via: 'wire',
+    async call(op, input) {
+      const body = JSON.stringify(input);
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        ...(endpoint.port !== undefined ? { port: endpoint.port } : {}),
+        path: endpoint.path,
+        query: {},
+        headers: { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `${TARGET_PREFIX}${op}` },
+        body,
+      });
+      const res = await post(signed.headers, body);
+      const $metadata = { httpStatusCode: res.status, requestId: header(res.headers, 'x-amzn-requestid'), attempts: 1, totalRetryDelay: 0 };
+      if (res.status >= 200 && res.status < 300) return { ...(res.body === '' ? {} : (JSON.parse(res.body) as object)), $metadata } as never;
+      throw serviceException(res, $metadata);
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+function header(h: IncomingMessage['headers'], name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** An awsJson1_0 error answer as the SDK raises it: the type from `x-amzn-errortype` or `__type`, without namespace or suffix. */
+function serviceException(res: Answer, $metadata: { httpStatusCode: number; requestId: string | undefined; attempts: number; totalRetryDelay: number }): Error {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const v = JSON.parse(res.body) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) parsed = v as Record<string, unknown>;
+  } catch {
+    // not JSON (a proxy's page): the status says it
+  }
+  const raw = header(res.headers, 'x-amzn-errortype') ?? (typeof parsed['__type'] === 'string' ? parsed['__type'] : undefined);
+  const name = raw?.split(':')[0]?.split('#').pop() || (res.status >= 500 ? 'InternalServerException' : `HTTP${res.status}`);
+  const message = typeof parsed['message'] === 'string' ? parsed['message'] : typeof parsed['Message'] === 'string' ? parsed['Message'] : `HTTP ${res.status}`;
+  return new PaymentCryptographyServiceException({ name, $fault: res.status >= 500 ? 'server' : 'client', $metadata, message });
+}
