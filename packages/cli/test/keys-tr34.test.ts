@@ -121,11 +121,14 @@ describe.skipIf(!HAS_OPENSSL)('paycrypt keys export with TR-34 (we are the KRD)'
     const key = await createKey('TDES_2KEY');
     const other = opensslCa('Some Other CA');
     const stranger = opensslLeaf(other, 'Stranger KRD', 'keyTransport');
-    const [notChained, both, neither] = await Promise.all([
+    const [notChained, both, neither, stray] = await Promise.all([
       cli(['keys', 'export', key.KeyArn!, '--krd-cert', stranger.cert, '--ca-key-arn', caKeyArn]),
       cli(['keys', 'export', key.KeyArn!, '--krd-cert', krd.cert, '--ca-key-arn', caKeyArn, '--wrapping-key', 'alias/x']),
       cli(['keys', 'export', key.KeyArn!]),
+      cli(['keys', 'export', key.KeyArn!, '--wrapping-key', 'alias/x', '--ca-key-arn', caKeyArn]),
     ]);
+    expect(stray.code).toBe(2);
+    expect(out(stray).error).toMatchObject({ code: 'USAGE', message: '--ca-key-arn is a TR-34 option: it needs --krd-cert' });
     expect(notChained.code).toBe(3);
     expect(out(notChained).error).toMatchObject({ code: 'SERVICE_ERROR' });
     expect(String((out(notChained).error as { message: string }).message)).toMatch(/^ExportKey failed: ValidationException: .*WrappingKeyCertificate/);

@@ -52,6 +52,13 @@ function kcvOfKey(keyAlgorithm: string, key: Uint8Array): string | undefined {
   }
 }
 
+/** TR-34 options are refused without the flag that selects TR-34 (rather than ignored). */
+function onlyWith(opts: Opts, selector: string, flag: string, names: readonly string[]): void {
+  if (opts[selector] !== undefined) return;
+  const given = names.find((n) => opts[n] !== undefined);
+  if (given !== undefined) throw new CliError('USAGE', `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a TR-34 option: it needs ${flag}`);
+}
+
 /** The TR-34 options of keys export (we are the KRD) and keys import (we are the KDH). */
 function tr34Options(cmd: Command, direction: 'export' | 'import'): void {
   if (direction === 'export') {
@@ -102,6 +109,7 @@ export function registerKeys(program: Command): void {
         }
         return;
       }
+      onlyWith(opts, 'krdCert', '--krd-cert', ['krdPrivateKeyFile', 'krdPrivateKeyEnv', 'signingKeyAlgorithm', 'kdhCertOut', 'kdhCaOut', 'caCert', 'caKeyArn', 'nonce', 'onePass']);
       if (opts.wrappingKey === undefined) throw new CliError('USAGE', 'keys export needs --wrapping-key (TR-31) or --krd-cert (TR-34)');
       const kek = opts.kekFile !== undefined || opts.kekEnv !== undefined ? readKey(opts, 'kek', [16, 24, 32]) : undefined;
       const svc = await connect(opts, undefined);
@@ -177,6 +185,7 @@ export function registerKeys(program: Command): void {
           const { tr34ImportMaterial } = await import('./keys-tr34.js');
           ({ material, fields: extra, localKcv } = await tr34ImportMaterial(svc, opts));
         } else if (byValue) {
+          onlyWith(opts, 'kdhCert', '--kdh-cert', ['kdhPrivateKeyFile', 'kdhPrivateKeyEnv', 'header', 'wrappingKeyAlgorithm', 'caCert', 'caKeyArn', 'nonce', 'onePass']);
           if (blockArg !== undefined || opts.blockFile !== undefined) throw new CliError('USAGE', 'a block and --key-file/--key-env exclude each other');
           if (opts.keyUsage === undefined || opts.keyAlgorithm === undefined || opts.modes === undefined) throw new CliError('USAGE', 'a key cryptogram needs --key-usage, --key-algorithm and --modes');
           const modes = Object.fromEntries(String(opts.modes).split(',').filter((m) => m !== '').map((m) => [m.trim(), true]));
@@ -204,6 +213,7 @@ export function registerKeys(program: Command): void {
             key.fill(0);
           }
         } else {
+          onlyWith(opts, 'kdhCert', '--kdh-cert', ['kdhPrivateKeyFile', 'kdhPrivateKeyEnv', 'header', 'wrappingKeyAlgorithm', 'caCert', 'caKeyArn', 'nonce', 'onePass']);
           if (opts.wrappingKey === undefined) throw new CliError('USAGE', 'a TR-31 import needs --wrapping-key');
           material = { Tr31KeyBlock: { WrappingKeyIdentifier: String(opts.wrappingKey), WrappedKeyBlock: readBlock(blockArg, opts.blockFile as string | undefined) } };
         }

@@ -60,17 +60,17 @@ function camel(s: string): string {
 
 /**
  * An RSA private key from --ROLE-file PATH ("-" = stdin) or --ROLE-env NAME: PKCS#8 or PKCS#1, PEM
- * or DER (files only). node:crypto reads the forms; the engine takes PKCS#8 DER. Messages name the
+ * or DER (DER from a file or stdin only). Only one input of a command may be stdin (oneStdin). node:crypto reads the forms; the engine takes PKCS#8 DER. Messages name the
  * flag, never the content.
  */
 export function readPrivateKey(opts: Record<string, unknown>, role: string): RsaPrivateKey {
   const file = opts[`${camel(role)}File`] as string | undefined;
   let input: Buffer | string | undefined;
-  if (file !== undefined && file !== '-' && opts[`${camel(role)}Env`] === undefined) {
+  if (file !== undefined && opts[`${camel(role)}Env`] === undefined) {
     try {
-      input = readFileSync(file);
+      input = readFileSync(file === '-' ? 0 : file); // bytes: DER as well as PEM
     } catch (e) {
-      throw new CliError('SECRET_SOURCE', `--${role}-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      throw new CliError('SECRET_SOURCE', `--${role}-file: cannot read ${file === '-' ? 'stdin' : file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
     }
   } else {
     input = secretText(opts, role);
