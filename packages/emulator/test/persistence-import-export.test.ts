@@ -16,6 +16,7 @@ import { constants, createDecipheriv, createPrivateKey, createPublicKey, publicE
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { entryLine, liveRecords, rewriteJournal } from './data-dir-kit.js';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { credentials, failure, harness, startServerProcess as startServer } from './helpers.js';
@@ -121,10 +122,10 @@ describe('import/export CA and tokens with --data-dir', () => {
     // ---- on disk ----
     const files = allFiles(dataDir);
     for (const f of files) expect(readFileSync(f, 'utf8'), f).not.toMatch(/PRIVATE KEY/);
-    const caFile = JSON.parse(readFileSync(join(regionDir(dataDir), 'emulator-ca.json'), 'utf8')) as Record<string, unknown>;
-    const tokenDir = join(regionDir(dataDir), 'tokens');
-    expect(readdirSync(tokenDir).sort()).toEqual([tokA.ImportToken!, tokB.ImportToken!, exp.ExportToken!].map((t) => `${t}.json`).sort());
-    const stored = [caFile, ...readdirSync(tokenDir).map((n) => JSON.parse(readFileSync(join(tokenDir, n), 'utf8')) as Record<string, unknown>)];
+    const caFile = liveRecords(dataDir, 'ca').get('RSA_4096')!;
+    const tokens = liveRecords(dataDir, 'token');
+    expect([...tokens.keys()].sort()).toEqual([tokA.ImportToken!, tokB.ImportToken!, exp.ExportToken!].sort());
+    const stored = [caFile, ...tokens.values()];
     for (const rec of stored) {
       const privateFields = Object.keys(rec).filter((k) => /private/i.test(k));
       expect(privateFields).toEqual(['sealedPrivateKey']);
@@ -166,10 +167,8 @@ describe('import/export CA and tokens with --data-dir', () => {
     await h1.close();
 
     // ---- a sealed blob moved to another token's record does not open ----
-    const fileOf = (t: string): string => join(tokenDir, `${t}.json`);
-    const recA = JSON.parse(readFileSync(fileOf(tokA.ImportToken!), 'utf8')) as Record<string, unknown>;
-    const recB = JSON.parse(readFileSync(fileOf(tokB.ImportToken!), 'utf8')) as Record<string, unknown>;
-    writeFileSync(fileOf(tokA.ImportToken!), JSON.stringify({ ...recA, sealedPrivateKey: recB.sealedPrivateKey }));
+    const recB = liveRecords(dataDir, 'token').get(tokB.ImportToken!)!;
+    rewriteJournal(dataDir, (lines, live) => lines.map((l, i) => (live[i]!.id === tokA.ImportToken ? entryLine({ ...live[i]!, v: { ...live[i]!.v, sealedPrivateKey: recB.sealedPrivateKey } }) : l)));
     const h3 = await harness('in-process', { dataDir, lmk, clock });
     const swapped = await failure(() => importCryptogram(h3.client, tokA.ImportToken!, oaepEncrypt(tokA.WrappingKeyCertificate!, clear)));
     expect(swapped.name).toBe('InternalServerException');
@@ -184,7 +183,7 @@ describe('import/export CA and tokens with --data-dir', () => {
     expect(expired.message).toMatch(/expired/);
     const later = await h3.client.send(new GetParametersForImportCommand(REUSE_IMPORT));
     expect([tokA.ImportToken, tokB.ImportToken, fresh.ImportToken]).not.toContain(later.ImportToken);
-    expect(readdirSync(tokenDir)).toEqual([`${later.ImportToken!}.json`]);
+    expect([...liveRecords(dataDir, 'token').keys()]).toEqual([later.ImportToken!]);
     expect(later.WrappingKeyCertificateChain).toBe(tokA.WrappingKeyCertificateChain);
     await h3.close();
 
@@ -221,8 +220,11 @@ describe('import/export CA and tokens with --data-dir', () => {
     expect(eccCa.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expect(new X509Certificate(pem(ecc.KeyCertificate!)).verify(eccCa.publicKey)).toBe(true);
     await h.close();
-    expect(JSON.parse(readFileSync(join(dataDir, 'store.json'), 'utf8'))).toMatchObject({ format: 1 });
-    expect(existsSync(join(regionDir(dataDir), 'emulator-ca.json'))).toBe(true);
+    // migrated to format 2 at the first open; the format-1 files kept aside
+    expect(JSON.parse(readFileSync(join(dataDir, 'store.json'), 'utf8'))).toMatchObject({ format: 2 });
+    expect(existsSync(join(dataDir, 'migrated-format-1', ACCOUNT, REGION, 'keys', 'nfwfal0ypg0q5dms.json'))).toBe(true);
+    expect([...liveRecords(dataDir, 'ca').keys()].sort()).toEqual(['ECC_NIST_P256', 'RSA_4096']);
+    expect([...liveRecords(dataDir, 'key').keys()].sort()).toEqual(['6yf6s6g2uby6egcm', 'nfwfal0ypg0q5dms']);
 
     const h2 = await harness('in-process', { dataDir, lmk });
     const again = await h2.client.send(new GetPublicKeyCertificateCommand({ KeyIdentifier: `arn:aws:payment-cryptography:${REGION}:${ACCOUNT}:key/6yf6s6g2uby6egcm` }));

@@ -1,10 +1,11 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTr31 } from '@paycrypt/keyblock';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { sealBinding } from '../src/keys/key-access.js';
 import { KEY_ARN_BLOCK_ID } from '../src/vault/tr31-vault.js';
+import { entryLine, liveRecords, rewriteJournal } from './data-dir-kit.js';
 import { LMK, tempDataDir } from './reliability-kit.js';
 
 /**
@@ -16,7 +17,6 @@ const CVK = {
   KeyAttributes: { KeyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'TDES_2KEY', KeyModesOfUse: { Generate: true, Verify: true } },
 };
 const CVV2 = (KeyIdentifier: string) => ({ KeyIdentifier, PrimaryAccountNumber: '4111111111111111', GenerationAttributes: { CardVerificationValue2: { CardExpiryDate: '1228' } } });
-const regionDir = (d: string) => join(d, 'accounts', '111122223333', 'us-east-1');
 
 describe('reliability: a substituted key block is refused (issue 11 item 5)', () => {
   it('new seals carry the ARN; a block copied into another key of the same attributes does not open, with a logged ValidationException', async () => {
@@ -26,11 +26,11 @@ describe('reliability: a substituted key block is refused (issue 11 item 5)', ()
     const b = (await em.call('CreateKey', CVK)).Key!;
     const cvvB = (await em.call('GenerateCardValidationData', CVV2(b.KeyArn!))).ValidationData;
     await em.close();
-    const file = (arn: string) => join(regionDir(dataDir), 'keys', `${arn.split('/')[1]}.json`);
-    const recA = JSON.parse(readFileSync(file(a.KeyArn!), 'utf8'));
-    const recB = JSON.parse(readFileSync(file(b.KeyArn!), 'utf8'));
+    const id = (arn: string) => arn.split('/')[1]!;
+    const recA = liveRecords(dataDir, 'key').get(id(a.KeyArn!))! as { sealed: string };
     expect(parseTr31(recA.sealed).optionalBlocks.find((x) => x.id === KEY_ARN_BLOCK_ID)?.data).toBe(a.KeyArn);
-    writeFileSync(file(b.KeyArn!), JSON.stringify({ ...recB, sealed: recA.sealed }));
+    // B's record with A's sealed block (a well-formed entry: its checksum is right)
+    rewriteJournal(dataDir, (lines, live) => lines.map((l, i) => (live[i]!.id === id(b.KeyArn!) ? entryLine({ ...live[i]!, v: { ...live[i]!.v, sealed: recA.sealed } }) : l)));
 
     const lines: string[] = [];
     const again = await Emulator.open({ dataDir, lmk: LMK, log: (l) => lines.push(l) });
@@ -85,7 +85,8 @@ describe('reliability: a substituted key block is refused (issue 11 item 5)', ()
       }).catch((e: unknown) => e);
       // a K3 key-agreement key may not sign a CSR; what matters is that it is not refused as substituted
       expect(String((csr as Error).message ?? '')).not.toMatch(/integrity check/);
-      expect(lines).toEqual([]);
+      // the only line: the migration to format 2 (the fixture is a format-1 directory)
+      expect(lines).toEqual([expect.stringMatching(/migrated to data directory format 2; the format-1 files are kept in migrated-format-1\//)]);
     } finally {
       await em.close();
     }

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
@@ -206,24 +207,43 @@ describe('reliability: a failed write changes nothing (issue 11 item 1)', () => 
     }
   });
 
-  it('a write that fails on the real data directory leaves no temporary file behind', async () => {
-    const dataDir = tempDataDir('tmpfile');
-    const lines: string[] = [];
-    const em = await Emulator.open({ dataDir, lmk: LMK, log: (l) => lines.push(l) });
-    try {
+  it('an append that fails on the real data directory is cut off again: 500, no change now or after a restart', async () => {
+    for (const fault of ['datasync', 'half-written'] as const) {
+      const dataDir = tempDataDir('tmpfile');
+      const lines: string[] = [];
+      const em = await Emulator.open({ dataDir, lmk: LMK, log: (l) => lines.push(l) });
       const key = (await em.call('CreateKey', TDES)).Key!;
-      const keysDir = join(dataDir, 'accounts', '111122223333', 'us-east-1', 'keys');
-      // the rename over the key's file fails: a non-empty directory sits at its path
-      const target = join(keysDir, `${key.KeyArn!.split('/')[1]}.json`);
-      rmSync(target);
-      mkdirSync(target);
-      writeFileSync(join(target, 'x'), 'x');
+      const journal = join(dataDir, 'journal-0.jsonl');
+      const sizeBefore = statSync(journal).size;
+      // the store's open journal (a private field): its next fdatasync fails, or its next write stops half way
+      const fh = (em.services.store as unknown as { journal: FileHandle }).journal;
+      const realSync = fh.datasync.bind(fh);
+      const realWrite = fh.write.bind(fh) as (b: Buffer, o: number) => Promise<{ bytesWritten: number }>;
+      if (fault === 'datasync') {
+        fh.datasync = async () => {
+          fh.datasync = realSync;
+          throw Object.assign(new Error('injected: I/O error'), { code: 'EIO' });
+        };
+      } else {
+        (fh as unknown as { write: unknown }).write = async (b: Buffer, o: number) => {
+          (fh as unknown as { write: unknown }).write = realWrite;
+          await realWrite(b.subarray(0, o + Math.floor((b.length - o) / 2)), o);
+          throw Object.assign(new Error('injected: no space left'), { code: 'ENOSPC' });
+        };
+      }
       await expect(em.call('TagResource', { ResourceArn: key.KeyArn, Tags: [{ Key: 'a', Value: '1' }] })).rejects.toMatchObject({ awsName: 'InternalServerException' });
-      expect(readdirSync(keysDir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+      expect(statSync(journal).size, fault).toBe(sizeBefore);
       expect((await em.call('ListTagsForResource', { ResourceArn: key.KeyArn })).Tags).toEqual([]);
       expect(lines).toHaveLength(1);
-    } finally {
+      expect(lines[0]).toMatch(fault === 'datasync' ? /could not write key .*: EIO; the change was not made/ : /: ENOSPC; the change was not made/);
+      // the next write goes through and starts on a line of its own
+      await em.call('TagResource', { ResourceArn: key.KeyArn, Tags: [{ Key: 'b', Value: '2' }] });
       await em.close();
+      const again = await Emulator.open({ dataDir, lmk: LMK, log: (l) => lines.push(l) });
+      expect((await again.call('ListTagsForResource', { ResourceArn: key.KeyArn })).Tags).toEqual([{ Key: 'b', Value: '2' }]);
+      await again.close();
+      expect(lines).toHaveLength(1);
+      expect(readdirSync(dataDir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { CreateKeyCommand, PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { entries } from './data-dir-kit.js';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { startHttpServer } from '../src/transport/http-server.js';
@@ -47,7 +48,8 @@ describe('transport defaults', () => {
       }
       expect(readdirSync(dataDir)).toEqual(['store.json']);
       expect((await call('eu-north-1')).status).toBe(200);
-      expect(readdirSync(join(dataDir, 'accounts', '111122223333'))).toEqual(['eu-north-1']);
+      // the one record written names the valid region only
+      expect(entries(dataDir).map((e) => [e.kind, e.a, e.r])).toEqual([['key', '111122223333', 'eu-north-1']]);
       await expect(em.call('ListKeys', {}, { accountId: '12345' })).rejects.toMatchObject({ awsName: 'InvalidSignatureException' });
     } finally {
       await em.close();

@@ -15,10 +15,18 @@ export interface StoredSettings {
   mpa: MpaAssociationRecord[];
 }
 
-export function encodeKey(k: KeyRecord): string {
-  const out: StoredKey = { ...k, modes: { ...k.modes }, tags: k.tags === undefined ? undefined : [...k.tags] };
+/** The stored (JSON-ready) form of a key; decodeKey reads it back. */
+export function storedKey(k: KeyRecord): StoredKey {
+  // the modes that are set (decodeKey reads an absent mode as false): a smaller line to load
+  const modes: Record<string, boolean> = {};
+  for (const [m, on] of Object.entries(k.modes)) if (on) modes[m] = true;
+  const out: StoredKey = { ...k, modes, tags: k.tags === undefined ? undefined : [...k.tags] };
   if (out.tags === undefined) delete out.tags;
-  return JSON.stringify(out);
+  return out;
+}
+
+export function encodeKey(k: KeyRecord): string {
+  return JSON.stringify(storedKey(k));
 }
 
 /** Where a stored record was found: its fields must agree with it (a swapped file does not). */
@@ -44,13 +52,18 @@ export class RecordError extends Error {
   }
 }
 
-/** JSON.parse whose error never quotes the text (it may hold sealed material). */
-function parseObject(text: string, what: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new RecordError(`stored ${what}: not valid JSON`);
+/**
+ * A record's JSON text, or its already parsed value (the journal holds records inside entries),
+ * as an object; JSON.parse's error never quotes the text (it may hold sealed material).
+ */
+function parseObject(text: string | object, what: string): Record<string, unknown> {
+  let v: unknown = text;
+  if (typeof text === 'string') {
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw new RecordError(`stored ${what}: not valid JSON`);
+    }
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RecordError(`stored ${what}: not a JSON object`);
   return v as Record<string, unknown>;
@@ -103,7 +116,7 @@ class Fields {
  * `place`, its id and ARN must be those of the file and directory it was read from. Unknown
  * fields are dropped. Throws RecordError.
  */
-export function decodeKey(text: string, place?: RecordPlace): KeyRecord {
+export function decodeKey(text: string | object, place?: RecordPlace): KeyRecord {
   const f: Fields = new Fields(parseObject(text, 'key'), place === undefined ? 'key' : `key ${place.fileId}`);
   const keyId = f.str('keyId', KEY_ID_RE);
   if (place !== undefined && keyId !== place.fileId) f.fail('keyId', 'does not match the file name');
@@ -169,7 +182,7 @@ export function encodeAlias(a: AliasRecord): string {
 }
 
 /** A stored alias, checked; with `place`, its name must be the file's and its key of this account and region. */
-export function decodeAlias(text: string, place?: RecordPlace): AliasRecord {
+export function decodeAlias(text: string | object, place?: RecordPlace): AliasRecord {
   const f: Fields = new Fields(parseObject(text, 'alias'), place === undefined ? 'alias' : `alias ${place.fileId}`);
   const aliasName = f.str('aliasName', /^alias\/[a-zA-Z0-9/_-]+$/);
   if (place !== undefined && aliasName.replaceAll('/', '~') !== place.fileId) f.fail('aliasName', 'does not match the file name');
@@ -179,12 +192,15 @@ export function decodeAlias(text: string, place?: RecordPlace): AliasRecord {
   return { aliasName, keyArn };
 }
 
-export function encodeSettings(s: RegionSettings): string {
-  const out: StoredSettings = { defaultReplicationRegions: s.defaultReplicationRegions, mpa: [...s.mpa.values()] };
-  return JSON.stringify(out);
+export function storedSettings(s: RegionSettings): StoredSettings {
+  return { defaultReplicationRegions: s.defaultReplicationRegions, mpa: [...s.mpa.values()] };
 }
 
-export function applySettings(s: RegionState, text: string): void {
+export function encodeSettings(s: RegionSettings): string {
+  return JSON.stringify(storedSettings(s));
+}
+
+export function applySettings(s: RegionState, text: string | object): void {
   const v = parseObject(text, 'settings');
   const f: Fields = new Fields(v, 'settings');
   const regions = f.has('defaultReplicationRegions') ? f.strings('defaultReplicationRegions', REGION_RE) : [];
@@ -230,12 +246,15 @@ function sealedBlob(v: unknown, what: string): string {
 /** The KeyAlgorithms an emulator CA can have (state/region-state.ts CaRecord.algorithm). */
 export const CA_ALGORITHMS: readonly string[] = ['RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521'];
 
-export function encodeCa(c: CaRecord): string {
-  const out: CaRecord = { algorithm: c.algorithm, certificate: c.certificate, sealedPrivateKey: c.sealedPrivateKey, createdAt: c.createdAt };
-  return JSON.stringify(out);
+export function storedCa(c: CaRecord): CaRecord {
+  return { algorithm: c.algorithm, certificate: c.certificate, sealedPrivateKey: c.sealedPrivateKey, createdAt: c.createdAt };
 }
 
-export function decodeCa(json: string): CaRecord {
+export function encodeCa(c: CaRecord): string {
+  return JSON.stringify(storedCa(c));
+}
+
+export function decodeCa(json: string | object): CaRecord {
   const v = parseObject(json, 'emulator CA');
   // stored before ECC CAs existed: the RSA-4096 CA
   const algorithm = v.algorithm === undefined ? 'RSA_4096' : text(v.algorithm, 'algorithm', 'emulator CA');
@@ -249,7 +268,11 @@ export function decodeCa(json: string): CaRecord {
 }
 
 export function encodeToken(t: TokenRecord): string {
-  const out: TokenRecord = {
+  return JSON.stringify(storedToken(t));
+}
+
+export function storedToken(t: TokenRecord): TokenRecord {
+  return {
     token: t.token,
     kind: t.kind,
     keyMaterialType: t.keyMaterialType,
@@ -260,10 +283,9 @@ export function encodeToken(t: TokenRecord): string {
     validUntil: t.validUntil,
     sealedPrivateKey: t.sealedPrivateKey,
   };
-  return JSON.stringify(out);
 }
 
-export function decodeToken(json: string): TokenRecord {
+export function decodeToken(json: string | object): TokenRecord {
   const v = parseObject(json, 'token');
   const token = text(v.token, 'token', 'token');
   if (!isTokenId(token)) throw new Error('stored token: "token" is not an import/export token id');
