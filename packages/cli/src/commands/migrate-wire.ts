@@ -157,7 +157,10 @@ function header(h: IncomingMessage['headers'], name: string): string | undefined
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** An awsJson1_0 error answer as the SDK raises it: the type from `x-amzn-errortype` or `__type`, without namespace or suffix. */
+/**
+ * An awsJson1_0 error answer as the SDK raises it: the type from `x-amzn-errortype` or `__type`,
+ * without namespace or suffix (`HTTP<status>` when there is none); `$fault` from the status.
+ */
 function serviceException(res: Answer, $metadata: { httpStatusCode: number; requestId: string | undefined; attempts: number; totalRetryDelay: number }): Error {
   let parsed: Record<string, unknown> = {};
   try {
@@ -167,7 +170,7 @@ function serviceException(res: Answer, $metadata: { httpStatusCode: number; requ
     // not JSON (a proxy's page): the status says it
   }
   const raw = header(res.headers, 'x-amzn-errortype') ?? (typeof parsed['__type'] === 'string' ? parsed['__type'] : undefined);
-  const name = raw?.split(':')[0]?.split('#').pop() || (res.status >= 500 ? 'InternalServerException' : `HTTP${res.status}`);
+  const name = raw?.split(':')[0]?.split('#').pop() || `HTTP${res.status}`;
   const message = typeof parsed['message'] === 'string' ? parsed['message'] : typeof parsed['Message'] === 'string' ? parsed['Message'] : `HTTP ${res.status}`;
   return new PaymentCryptographyServiceException({ name, $fault: res.status >= 500 ? 'server' : 'client', $metadata, message });
 }
