@@ -6,6 +6,7 @@ import { benchAsync, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator, inProcessHandler } from '../src/index.js';
 import { startChild } from './child.js';
 import { runDataPlane } from './data-plane.js';
+import { runRestart } from './restart.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const CVK: CreateKeyCommandInput = {
@@ -122,6 +123,7 @@ export async function run(): Promise<BenchRow[]> {
   }
 
   rows.push(await memoryPerKey());
+  rows.push(...(await runRestart()));
   rows.push(...(await runDataPlane()));
   return rows;
 }

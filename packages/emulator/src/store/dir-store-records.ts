@@ -1,6 +1,6 @@
 import type { RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { KeyRecord } from '../state/records.js';
-import type { Entry, Line } from './journal.js';
+import type { Entry } from './journal.js';
 import { applySettings, decodeAlias, decodeCa, decodeKey, decodeToken, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 
 /**
@@ -8,46 +8,38 @@ import { applySettings, decodeAlias, decodeCa, decodeKey, decodeToken, storedCa,
  * entries decoded into `states` (load), and a state's records as entries (migration).
  */
 
-export interface LiveLine {
-  line: Line;
-  /** 0 the snapshot, 1 the journal */
-  file: number;
-}
-
-export interface RejectedRecord extends LiveLine {
-  key: string;
-  /** names the field, never its value */
-  reason: string;
-}
-
 /**
- * Decode every live `put` into `states`: keys in creation order, tokens in issue order, the rest
- * in write order. Answers the entries whose record fails its checks (the caller quarantines them).
+ * Decodes live `put` entries into `states`, one at a time (add), then orders them (finish): keys
+ * in creation order, tokens in issue order, the rest in the order added.
  */
-export function decodeRecords(states: StateStore, live: ReadonlyMap<string, LiveLine>): RejectedRecord[] {
-  const rejected: RejectedRecord[] = [];
-  const keys = new Map<RegionState, KeyRecord[]>();
-  const tokens = new Map<RegionState, TokenRecord[]>();
-  for (const [key, at] of live) {
-    const e = at.line.entry!;
-    const state = states.get(e.a, e.r);
+export class RecordDecoder {
+  private readonly keys = new Map<RegionState, KeyRecord[]>();
+  private readonly tokens = new Map<RegionState, TokenRecord[]>();
+  constructor(private readonly states: StateStore) {}
+
+  /** undefined when the record loaded, else why not (names the field, never its value) */
+  add(e: Entry): string | undefined {
     try {
-      decodeInto(state, e, keys, tokens);
+      decodeInto(this.states.get(e.a, e.r), e, this.keys, this.tokens);
+      return undefined;
     } catch (err) {
       // our decoders' messages name fields, never values; anything else is summarised
-      const reason = err instanceof Error && /^stored [^\n]{1,200}$/.test(err.message) ? err.message : 'does not decode';
-      rejected.push({ ...at, key, reason });
+      return err instanceof Error && /^stored [^\n]{1,200}$/.test(err.message) ? err.message : 'does not decode';
     }
   }
-  for (const [state, list] of keys) {
-    list.sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : 1));
-    for (const k of list) state.keys.set(k.keyId, k);
+
+  finish(): void {
+    for (const [state, list] of this.keys) {
+      list.sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : 1));
+      for (const k of list) state.keys.set(k.keyId, k);
+    }
+    for (const [state, list] of this.tokens) {
+      list.sort((a, b) => a.issuedAt - b.issuedAt || (a.token < b.token ? -1 : 1));
+      for (const t of list) state.tokens.set(t.token, t);
+    }
+    this.keys.clear();
+    this.tokens.clear();
   }
-  for (const [state, list] of tokens) {
-    list.sort((a, b) => a.issuedAt - b.issuedAt || (a.token < b.token ? -1 : 1));
-    for (const t of list) state.tokens.set(t.token, t);
-  }
-  return rejected;
 }
 
 function decodeInto(state: RegionState, e: Entry, keys: Map<RegionState, KeyRecord[]>, tokens: Map<RegionState, TokenRecord[]>): void {

@@ -5,8 +5,8 @@ import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/re
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 import type { RegionSettings } from '../state/commit.js';
 import { loadFormat1 } from './dir-store-v1.js';
-import { encodeEntry, recordKey, splitLines, type Entry, type EntryKind, type Line } from './journal.js';
-import { decodeRecords, regionEntries } from './dir-store-records.js';
+import { encodeEntry, forEachLine, recordKey, type Entry, type EntryKind, type Line } from './journal.js';
+import { RecordDecoder, regionEntries } from './dir-store-records.js';
 import { isTokenId, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 import type { Store } from './store.js';
 
@@ -273,20 +273,32 @@ export class DirStore implements Store {
     const journalPath = join(this.dir, journalName(this.gen));
     const journal = (await exists(journalPath)) ? readFileSync(journalPath) : Buffer.alloc(0);
     const files = [snapshotName(this.gen), journalName(this.gen)];
-    const live = new Map<string, { line: Line; file: number }>();
     const bad: Array<{ file: number; line: Line; reason: string }> = [];
-    const split = [splitLines(snapshot), splitLines(journal)];
-    for (const [file, { lines }] of split.entries()) {
-      for (const line of lines) {
-        const e = line.entry;
-        if (e === undefined) bad.push({ file, line, reason: line.error! });
-        else if (e.op === 'put') {
-          live.delete(recordKey(e));
-          live.set(recordKey(e), { line, file });
-        } else live.delete(recordKey(e));
-      }
-    }
-    const torn = split[1]!.torn;
+    // the journal first: the records it names replace (or delete) the snapshot's
+    const touched = new Set<string>();
+    const journalLive = new Map<string, Line>();
+    const { lines: journalLines, torn } = forEachLine(journal, (line) => {
+      const e = line.entry;
+      if (e === undefined) return void bad.push({ file: 1, line, reason: line.error! });
+      const key = recordKey(e);
+      touched.add(key);
+      journalLive.delete(key);
+      if (e.op === 'put') journalLive.set(key, line);
+    });
+    const decoder = new RecordDecoder(states);
+    const take = (file: number, line: Line): void => {
+      const why = decoder.add(line.entry!);
+      if (why === undefined) this.index.set(recordKey(line.entry!), { file, start: line.start, end: line.end });
+      else bad.push({ file, line, reason: why });
+    };
+    // then the snapshot, decoded line by line (a del entry has no place in a snapshot: ignored)
+    forEachLine(snapshot, (line) => {
+      const e = line.entry;
+      if (e === undefined) bad.push({ file: 0, line, reason: line.error! });
+      else if (e.op === 'put' && !touched.has(recordKey(e))) take(0, line);
+    });
+    for (const line of journalLive.values()) take(1, line);
+    decoder.finish();
     if (torn !== undefined) {
       // an append cut short by a kill: never acknowledged; cut off so later appends start on a new line
       const fh = await open(journalPath, 'r+');
@@ -298,15 +310,11 @@ export class DirStore implements Store {
       }
       this.log(`paycrypt-emulator: ${files[1]}: an incomplete last entry (an interrupted write, never acknowledged) was dropped`);
     }
-    for (const r of decodeRecords(states, live)) {
-      live.delete(r.key);
-      bad.push({ file: r.file, line: r.line, reason: r.reason });
-    }
     const sources = [snapshot, journal];
+    bad.sort((x, y) => x.file - y.file || x.line.n - y.line.n);
     await this.quarantine(bad.map((b) => ({ name: files[b.file]!, line: b.line, text: sources[b.file]!.subarray(b.line.start, b.line.end), reason: b.reason })));
-    for (const [key, { line, file }] of live) this.index.set(key, { file, start: line.start, end: line.end });
     this.journalSize = torn ?? journal.length;
-    this.journalEntries = split[1]!.lines.length;
+    this.journalEntries = journalLines;
     if (bad.length > 0 || (this.journalEntries >= COMPACT_MIN_ENTRIES && this.journalEntries > this.index.size / 4)) await this.compact(sources);
   }
 

@@ -54,23 +54,25 @@ export interface Line {
 }
 
 /**
- * The lines of `buf`. The last line lacks its newline only when a write was cut short (a kill or
- * a full disk mid-append): it is answered as `torn` (its start offset), not as a line — it was
- * never acknowledged (an append is acknowledged after its newline is on disk).
+ * Each line of `buf`, in order, to `visit` (nothing is kept: a snapshot of 100,000 records is
+ * parsed without holding 100,000 parsed entries at once). The last line lacks its newline only when
+ * a write was cut short (a kill or a full disk mid-append): its start offset is answered as
+ * `torn`, and it is not visited — it was never acknowledged (an append is acknowledged after its
+ * newline is on disk).
  */
-export function splitLines(buf: Buffer): { lines: Line[]; torn?: number } {
-  const lines: Line[] = [];
+export function forEachLine(buf: Buffer, visit: (line: Line) => void): { lines: number; torn?: number } {
   let start = 0;
   let n = 0;
   while (start < buf.length) {
     const nl = buf.indexOf(NEWLINE, start);
-    if (nl === -1) return { lines, torn: start };
+    if (nl === -1) return { lines: n, torn: start };
     n++;
-    lines.push(parseLine(buf, start, nl + 1, n));
+    visit(parseLine(buf, start, nl + 1, n));
     start = nl + 1;
   }
-  return { lines };
+  return { lines: n };
 }
+
 
 function parseLine(buf: Buffer, start: number, end: number, n: number): Line {
   const line: Line = { n, start, end };
