@@ -26,19 +26,7 @@ export async function runRestart(): Promise<BenchRow[]> {
   const lmk = new Uint8Array(Buffer.from(LMK_HEX, 'hex'));
   const rows: BenchRow[] = [];
   try {
-    const em = await Emulator.open({ dataDir, lmk, log: () => undefined });
-    let created = 0;
-    let last: { KeyArn?: string; KeyCheckValue?: string } = {};
-    const start = performance.now();
-    const worker = async (): Promise<void> => {
-      while (created < N) {
-        created++;
-        last = (await em.call('CreateKey', CVK)).Key!;
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, worker));
-    const createSeconds = (performance.now() - start) / 1000;
-    await em.close();
+    const { last, createSeconds } = await createKeys(dataDir, lmk);
     const bytes = readdirSync(dataDir).reduce((n, f) => n + statSync(join(dataDir, f)).size, 0);
     rows.push({
       group: 'emulator',
@@ -71,6 +59,24 @@ export async function runRestart(): Promise<BenchRow[]> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** N keys through the core into `dataDir`; the emulator is closed (and its state unreachable) after. */
+async function createKeys(dataDir: string, lmk: Uint8Array): Promise<{ last: { KeyArn?: string; KeyCheckValue?: string }; createSeconds: number }> {
+  const em = await Emulator.open({ dataDir, lmk, log: () => undefined });
+  let created = 0;
+  let last: { KeyArn?: string; KeyCheckValue?: string } = {};
+  const start = performance.now();
+  const worker = async (): Promise<void> => {
+    while (created < N) {
+      created++;
+      last = (await em.call('CreateKey', CVK)).Key!;
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const createSeconds = (performance.now() - start) / 1000;
+  await em.close();
+  return { last, createSeconds };
 }
 
 /** Seconds from spawn to the first answered GetKey of `arn` (with the right KCV). */

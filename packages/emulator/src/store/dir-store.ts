@@ -312,10 +312,16 @@ export class DirStore implements Store {
     }
     const sources = [snapshot, journal];
     bad.sort((x, y) => x.file - y.file || x.line.n - y.line.n);
-    await this.quarantine(bad.map((b) => ({ name: files[b.file]!, line: b.line, text: sources[b.file]!.subarray(b.line.start, b.line.end), reason: b.reason })));
     this.journalSize = torn ?? journal.length;
     this.journalEntries = journalLines;
-    if (bad.length > 0 || (this.journalEntries >= COMPACT_MIN_ENTRIES && this.journalEntries > this.index.size / 4)) await this.compact(sources);
+    // neither a full disk nor a read-only one stops the start: the bad lines stay where they are
+    // (and are reported again next time), the journal is compacted later
+    try {
+      await this.quarantine(bad.map((b) => ({ name: files[b.file]!, line: b.line, text: sources[b.file]!.subarray(b.line.start, b.line.end), reason: b.reason })));
+      if (bad.length > 0 || (this.journalEntries >= COMPACT_MIN_ENTRIES && this.journalEntries > this.index.size / 4)) await this.compact(sources);
+    } catch (e) {
+      this.log(`paycrypt-emulator: ${this.dir} could not be tidied at start (${errorCode(e)}); everything that loads is loaded`);
+    }
   }
 
   /** Copy bad lines into DIR/quarantine/<their file>, one log line each. */
