@@ -1,30 +1,70 @@
-import type { RegionState, StateStore, TokenRecord } from '../state/region-state.js';
-import type { KeyRecord } from '../state/records.js';
+import type { RegionSettings } from '../state/commit.js';
+import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
+import type { AliasRecord, KeyRecord } from '../state/records.js';
 import type { Entry } from './journal.js';
-import { applySettings, decodeAlias, decodeCa, decodeKey, decodeToken, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
+import { decodeAlias, decodeCa, decodeKey, decodeSettings, decodeToken, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 
 /**
- * Between the journal's entries (journal.ts) and the region states: the records of the live
- * entries decoded into `states` (load), and a state's records as entries (migration).
+ * Between the journal's entries (journal.ts) and the region states: an entry's record decoded
+ * (every field checked, its place too) and later put into its state (load), and a state's records
+ * as entries (migration).
  */
+export type Decoded =
+  | { kind: 'key'; record: KeyRecord }
+  | { kind: 'alias'; record: AliasRecord }
+  | { kind: 'settings'; record: RegionSettings }
+  | { kind: 'ca'; record: CaRecord }
+  | { kind: 'token'; record: TokenRecord };
 
-/**
- * Decodes live `put` entries into `states`, one at a time (add), then orders them (finish): keys
- * in creation order, tokens in issue order, the rest in the order added.
- */
-export class RecordDecoder {
+/** The record of a `put` entry, checked; throws an Error whose message names the field, never its value. */
+export function decodeEntry(e: Entry): Decoded {
+  const v = e.v!;
+  switch (e.kind) {
+    case 'key':
+      return { kind: 'key', record: decodeKey(v, { accountId: e.a, region: e.r, fileId: e.id }) };
+    case 'alias':
+      return { kind: 'alias', record: decodeAlias(v, { accountId: e.a, region: e.r, fileId: e.id.replaceAll('/', '~') }) };
+    case 'settings':
+      if (e.id !== '') throw new Error('stored settings: "id" is not empty');
+      return { kind: 'settings', record: decodeSettings(v) };
+    case 'ca': {
+      const record = decodeCa(v);
+      if (record.algorithm !== e.id) throw new Error('stored emulator CA: "algorithm" does not match the entry');
+      return { kind: 'ca', record };
+    }
+    case 'token': {
+      const record = decodeToken(v);
+      if (record.token !== e.id) throw new Error('stored token: "token" does not match the entry');
+      return { kind: 'token', record };
+    }
+  }
+}
+
+/** Why a record did not decode, for a log line: our decoders' messages name fields, never values. */
+export function rejection(err: unknown): string {
+  return err instanceof Error && /^stored [^\n]{1,200}$/.test(err.message) ? err.message : 'does not decode';
+}
+
+/** Puts decoded records into `states` (add), then orders them (finish): keys in creation order, tokens in issue order. */
+export class RecordLoader {
   private readonly keys = new Map<RegionState, KeyRecord[]>();
   private readonly tokens = new Map<RegionState, TokenRecord[]>();
   constructor(private readonly states: StateStore) {}
 
-  /** undefined when the record loaded, else why not (names the field, never its value) */
-  add(e: Entry): string | undefined {
-    try {
-      decodeInto(this.states.get(e.a, e.r), e, this.keys, this.tokens);
-      return undefined;
-    } catch (err) {
-      // our decoders' messages name fields, never values; anything else is summarised
-      return err instanceof Error && /^stored [^\n]{1,200}$/.test(err.message) ? err.message : 'does not decode';
+  add(accountId: string, region: string, d: Decoded): void {
+    const state = this.states.get(accountId, region);
+    switch (d.kind) {
+      case 'key':
+        return void listOf(this.keys, state).push(d.record);
+      case 'token':
+        return void listOf(this.tokens, state).push(d.record);
+      case 'alias':
+        return void state.aliases.set(d.record.aliasName, d.record);
+      case 'ca':
+        return void state.emulatorCas.set(d.record.algorithm, d.record);
+      case 'settings':
+        state.defaultReplicationRegions = d.record.defaultReplicationRegions;
+        for (const m of d.record.mpa.values()) state.mpa.set(m.action, m);
     }
   }
 
@@ -42,40 +82,10 @@ export class RecordDecoder {
   }
 }
 
-function decodeInto(state: RegionState, e: Entry, keys: Map<RegionState, KeyRecord[]>, tokens: Map<RegionState, TokenRecord[]>): void {
-  const v = e.v!;
-  switch (e.kind) {
-    case 'key': {
-      const k = decodeKey(v, { accountId: e.a, region: e.r, fileId: e.id });
-      let list = keys.get(state);
-      if (list === undefined) keys.set(state, (list = []));
-      list.push(k);
-      return;
-    }
-    case 'alias': {
-      const a = decodeAlias(v, { accountId: e.a, region: e.r, fileId: e.id.replaceAll('/', '~') });
-      state.aliases.set(a.aliasName, a);
-      return;
-    }
-    case 'settings':
-      if (e.id !== '') throw new Error('stored settings: "id" is not empty');
-      applySettings(state, v);
-      return;
-    case 'ca': {
-      const c = decodeCa(v);
-      if (c.algorithm !== e.id) throw new Error('stored emulator CA: "algorithm" does not match the entry');
-      state.emulatorCas.set(c.algorithm, c);
-      return;
-    }
-    case 'token': {
-      const t = decodeToken(v);
-      if (t.token !== e.id) throw new Error('stored token: "token" does not match the entry');
-      let list = tokens.get(state);
-      if (list === undefined) tokens.set(state, (list = []));
-      list.push(t);
-      return;
-    }
-  }
+function listOf<T>(m: Map<RegionState, T[]>, state: RegionState): T[] {
+  let list = m.get(state);
+  if (list === undefined) m.set(state, (list = []));
+  return list;
 }
 
 /** Every record of `state` as a `put` entry (the format-1 migration's snapshot). */

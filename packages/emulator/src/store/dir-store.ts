@@ -6,7 +6,7 @@ import type { AliasRecord, KeyRecord } from '../state/records.js';
 import type { RegionSettings } from '../state/commit.js';
 import { loadFormat1 } from './dir-store-v1.js';
 import { encodeEntry, forEachLine, recordKey, type Entry, type EntryKind, type Line } from './journal.js';
-import { RecordDecoder, regionEntries } from './dir-store-records.js';
+import { decodeEntry, RecordLoader, regionEntries, rejection, type Decoded } from './dir-store-records.js';
 import { isTokenId, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 import type { Store } from './store.js';
 
@@ -31,8 +31,9 @@ import type { Store } from './store.js';
  * a kill mid-append leaves an incomplete last line, which the next start drops (it was never
  * acknowledged). Compaction writes snapshot-<G+1> from the live lines of snapshot-<G> and
  * journal-<G> (temporary file, fsync, rename, fsync of DIR), then removes the generation-G files:
- * at start when the journal is long, and while running when it outgrows the snapshot
- * (NOTE: writes wait for it — about a second at 100k keys).
+ * just after a start when the journal is long or a line was bad, and while running when the
+ * journal outgrows the live records (NOTE: appends wait for it — about a second at 100k keys;
+ * reads do not).
  *
  * A directory in format 1 is migrated at its first open: read as before (dir-store-v1.ts), written
  * as snapshot-1, then `accounts/` is renamed `migrated-format-1/` (kept, sealed as it was; delete
@@ -58,16 +59,28 @@ export class DirStore implements Store {
   private queue: Pending[] = [];
   private writing = false;
   private draining: Promise<void> = Promise.resolve();
-  private compactAfter = COMPACT_MIN_ENTRIES;
+  private compactAfter: number;
+  /** the files read at start, when they are to be compacted (drain() does it first) */
+  private startCompaction: Buffer[] | undefined;
 
-  private constructor(dir: string, log: (line: string) => void) {
+  private constructor(
+    dir: string,
+    log: (line: string) => void,
+    private readonly compactMin: number,
+  ) {
     this.dir = dir;
     this.log = log;
+    this.compactAfter = compactMin;
   }
 
   /** Open (or initialise) a data directory; refuses a directory made with another LMK. */
-  static async open(dir: string, lmkCheck: string, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<DirStore> {
-    const s = new DirStore(dir, log);
+  static async open(
+    dir: string,
+    lmkCheck: string,
+    log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+    options: { compactMinEntries?: number } = {},
+  ): Promise<DirStore> {
+    const s = new DirStore(dir, log, options.compactMinEntries ?? COMPACT_MIN_ENTRIES);
     // 0700: the directory holds sealed key material and the LMK check (issue 11); an existing one is left as it is
     const created = await mkdir(dir, { recursive: true, mode: 0o700 });
     if (created !== undefined) await fsyncDir(join(dir, '..'));
@@ -129,16 +142,30 @@ export class DirStore implements Store {
     const line = encodeEntry(e); // the record as it is now (callers pass the new copy)
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ line, key: recordKey(e), op: e.op, resolve, reject });
-      if (!this.writing) {
-        this.writing = true; // set and cleared synchronously with the queue check: no append is left waiting
-        this.draining = this.drain();
-      }
+      this.kick();
     });
+  }
+
+  /** Start the writer unless it runs. */
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = true; // set and cleared synchronously with the queue check: no append is left waiting
+    this.draining = this.drain();
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 || this.startCompaction !== undefined) {
+        const sources = this.startCompaction;
+        if (sources !== undefined) {
+          // the compaction a start asked for, before any append (the index points into `sources`)
+          this.startCompaction = undefined;
+          await this.compact(sources).catch((e: unknown) => {
+            this.compactAfter = this.journalEntries + this.compactMin;
+            this.log(`paycrypt-emulator: compaction of ${this.dir} failed (${errorCode(e)}); the journal keeps growing and it is tried again later`);
+          });
+          continue;
+        }
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
           await this.writeBatch(batch);
@@ -207,9 +234,9 @@ export class DirStore implements Store {
       const snapshot = this.gen === 0 ? Buffer.alloc(0) : await readFile(join(this.dir, snapshotName(this.gen)));
       const journal = await readFile(join(this.dir, journalName(this.gen)));
       await this.compact([snapshot, journal.subarray(0, this.journalSize)]);
-      this.compactAfter = COMPACT_MIN_ENTRIES;
+      this.compactAfter = this.compactMin;
     } catch (e) {
-      this.compactAfter = this.journalEntries + COMPACT_MIN_ENTRIES;
+      this.compactAfter = this.journalEntries + this.compactMin;
       this.log(`paycrypt-emulator: compaction of ${this.dir} failed (${errorCode(e)}); the journal keeps growing and it is tried again later`);
     }
   }
@@ -274,31 +301,34 @@ export class DirStore implements Store {
     const journal = (await exists(journalPath)) ? readFileSync(journalPath) : Buffer.alloc(0);
     const files = [snapshotName(this.gen), journalName(this.gen)];
     const bad: Array<{ file: number; line: Line; reason: string }> = [];
-    // the journal first: the records it names replace (or delete) the snapshot's
-    const touched = new Set<string>();
-    const journalLive = new Map<string, Line>();
-    const { lines: journalLines, torn } = forEachLine(journal, (line) => {
+    // every put decoded as it is read (its parsed JSON is garbage at once); a later entry of the
+    // same record replaces it, a del removes it; what is left is put into the states
+    const latest = new Map<string, Latest>();
+    const visit = (file: number) => (line: Line) => {
       const e = line.entry;
-      if (e === undefined) return void bad.push({ file: 1, line, reason: line.error! });
+      if (e === undefined) return void bad.push({ file, line, reason: line.error! });
       const key = recordKey(e);
-      touched.add(key);
-      journalLive.delete(key);
-      if (e.op === 'put') journalLive.set(key, line);
-    });
-    const decoder = new RecordDecoder(states);
-    const take = (file: number, line: Line): void => {
-      const why = decoder.add(line.entry!);
-      if (why === undefined) this.index.set(recordKey(line.entry!), { file, start: line.start, end: line.end });
-      else bad.push({ file, line, reason: why });
+      if (e.op === 'del') return void latest.delete(key);
+      const at: Latest = { file, line: { n: line.n, start: line.start, end: line.end }, a: e.a, r: e.r };
+      try {
+        at.decoded = decodeEntry(e);
+      } catch (err) {
+        at.reason = rejection(err);
+      }
+      latest.set(key, at);
     };
-    // then the snapshot, decoded line by line (a del entry has no place in a snapshot: ignored)
-    forEachLine(snapshot, (line) => {
-      const e = line.entry;
-      if (e === undefined) bad.push({ file: 0, line, reason: line.error! });
-      else if (e.op === 'put' && !touched.has(recordKey(e))) take(0, line);
-    });
-    for (const line of journalLive.values()) take(1, line);
-    decoder.finish();
+    forEachLine(snapshot, visit(0));
+    const { lines: journalLines, torn } = forEachLine(journal, visit(1));
+    const loader = new RecordLoader(states);
+    for (const [key, at] of latest) {
+      if (at.decoded === undefined) bad.push({ file: at.file, line: at.line, reason: at.reason! });
+      else {
+        loader.add(at.a, at.r, at.decoded);
+        this.index.set(key, { file: at.file, start: at.line.start, end: at.line.end });
+      }
+    }
+    latest.clear();
+    loader.finish();
     if (torn !== undefined) {
       // an append cut short by a kill: never acknowledged; cut off so later appends start on a new line
       const fh = await open(journalPath, 'r+');
@@ -314,13 +344,17 @@ export class DirStore implements Store {
     bad.sort((x, y) => x.file - y.file || x.line.n - y.line.n);
     this.journalSize = torn ?? journal.length;
     this.journalEntries = journalLines;
-    // neither a full disk nor a read-only one stops the start: the bad lines stay where they are
-    // (and are reported again next time), the journal is compacted later
     try {
       await this.quarantine(bad.map((b) => ({ name: files[b.file]!, line: b.line, text: sources[b.file]!.subarray(b.line.start, b.line.end), reason: b.reason })));
-      if (bad.length > 0 || (this.journalEntries >= COMPACT_MIN_ENTRIES && this.journalEntries > this.index.size / 4)) await this.compact(sources);
     } catch (e) {
-      this.log(`paycrypt-emulator: ${this.dir} could not be tidied at start (${errorCode(e)}); everything that loads is loaded`);
+      // a full or read-only disk does not stop the start: the bad lines stay where they are (reported again next time)
+      this.log(`paycrypt-emulator: ${this.dir}: bad lines could not be copied to quarantine/ (${errorCode(e)}); everything that loads is loaded`);
+    }
+    // compacted in the background, first thing the writer does (appends wait for it): the start
+    // does not wait for a snapshot to be written
+    if (bad.length > 0 || (this.journalEntries >= this.compactMin && this.journalEntries > this.index.size / 4)) {
+      this.startCompaction = sources;
+      this.kick();
     }
   }
 
@@ -388,6 +422,16 @@ interface Slot {
   file: number;
   start: number;
   end: number;
+}
+
+/** The newest entry of a record while loading. */
+interface Latest {
+  file: number;
+  line: Line;
+  a: string;
+  r: string;
+  decoded?: Decoded;
+  reason?: string;
 }
 
 interface Pending {

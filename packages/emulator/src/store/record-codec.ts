@@ -200,21 +200,28 @@ export function encodeSettings(s: RegionSettings): string {
   return JSON.stringify(storedSettings(s));
 }
 
-export function applySettings(s: RegionState, text: string | object): void {
+/** Stored region settings, checked (applySettings puts them into a state). */
+export function decodeSettings(text: string | object): RegionSettings {
   const v = parseObject(text, 'settings');
   const f: Fields = new Fields(v, 'settings');
   const regions = f.has('defaultReplicationRegions') ? f.strings('defaultReplicationRegions', REGION_RE) : [];
-  const mpa: MpaAssociationRecord[] = [];
+  const mpa = new Map<string, MpaAssociationRecord>();
   if (v.mpa !== undefined) {
     if (!Array.isArray(v.mpa)) f.fail('mpa', 'is not a list');
     for (const m of v.mpa as unknown[]) {
       if (typeof m !== 'object' || m === null) f.fail('mpa', 'holds a non-object');
       const g: Fields = new Fields(m as Record<string, unknown>, 'settings mpa');
-      mpa.push({ action: g.str('action'), mpaTeamArn: g.str('mpaTeamArn'), associationState: g.oneOf('associationState', ['ACTIVE', 'UPDATE_PENDING', 'DELETE_PENDING'] as const) });
+      const a: MpaAssociationRecord = { action: g.str('action'), mpaTeamArn: g.str('mpaTeamArn'), associationState: g.oneOf('associationState', ['ACTIVE', 'UPDATE_PENDING', 'DELETE_PENDING'] as const) };
+      mpa.set(a.action, a);
     }
   }
-  s.defaultReplicationRegions = regions;
-  for (const m of mpa) s.mpa.set(m.action, m);
+  return { defaultReplicationRegions: regions, mpa };
+}
+
+export function applySettings(s: RegionState, text: string | object): void {
+  const settings = decodeSettings(text);
+  s.defaultReplicationRegions = settings.defaultReplicationRegions;
+  for (const m of settings.mpa.values()) s.mpa.set(m.action, m);
 }
 
 // ---- import/export: the emulator CA and the tokens (added to format 1; older stores have none) --
