@@ -3,7 +3,7 @@
 // the KCV the service answered for each, so the caller can check them.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { BIN, SOURCE_TAG, type Block } from './fixtures.js';
 
 /** One awsJson1_0 control-plane call, no SDK: a fixed (unverified) SigV4-shaped header naming the region. */
@@ -63,11 +63,25 @@ export async function plainImport(endpoint: string, region: string, kekArn: stri
   return { kcvs, seconds };
 }
 
+/** user + system CPU seconds of a live process (Linux /proc; undefined elsewhere) */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface MigrateRun extends Timed {
   code: number | null;
   stderr: string;
   /** spawn → first result line, s (process start, bundle load, the resume scan) */
   firstLine: number;
+  /** the bin's CPU seconds up to its last result line */
+  cpu: number | undefined;
+  /** spawn → the result line half-way, s */
+  halfLine: number;
 }
 
 /** (B) `node dist/paycrypt.js migrate import FILE`: seconds from spawn to the last result line. */
@@ -83,6 +97,8 @@ export function migrateImport(file: string, endpoint: string, region: string, ke
     let first = 0;
     let last = 0;
     let stderr = '';
+    let cpu: number | undefined;
+    let half = 0;
     child.stdout.on('data', (d: Buffer) => {
       const now = performance.now();
       const text = rest + d.toString();
@@ -93,12 +109,14 @@ export function migrateImport(file: string, endpoint: string, region: string, ke
         const r = JSON.parse(l) as { line: number; status: string; keyCheckValue?: string };
         if (lines++ === 0) first = now;
         last = now;
+        if (lines === blocks.length) cpu = cpuSeconds(child.pid);
+        if (lines === Math.ceil(blocks.length / 2)) half = now;
         // input line n holds blocks[n - 1]
         if (r.status === 'imported') kcvs[r.line - 1] = r.keyCheckValue ?? '';
       }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, kcvs, seconds: (last - start) / 1000, firstLine: (first - start) / 1000 }));
+    child.on('close', (code) => resolve({ code, stderr, kcvs, seconds: (last - start) / 1000, firstLine: (first - start) / 1000, halfLine: (half - start) / 1000, cpu }));
   });
 }

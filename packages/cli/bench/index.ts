@@ -11,14 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from '../../../scripts/bench-lib.js';
-import { migrateImport, plainImport, type Timed } from './clients.js';
+import { cpuSeconds, migrateImport, plainImport, type Timed } from './clients.js';
 import { buildBin, client, importKek, listKeys, makeBlocks, startEmulator, type Block } from './fixtures.js';
 
 // blocks per run (the issue's full migration is 5,000); two rounds of A and B each
-const N = Number(process.env['PAYCRYPT_BENCH_MIGRATE_BLOCKS'] ?? 3000);
+const N = Number(process.env['PAYCRYPT_BENCH_MIGRATE_BLOCKS'] ?? 4000);
 const ROUNDS = 2;
-const CONCURRENCY = 8; // migrate import's default
-const WARM = 1000;
+const CONCURRENCY = Number(process.env['PAYCRYPT_BENCH_MIGRATE_CONCURRENCY'] ?? 8); // migrate import's default
+const WARM = 2000;
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1', 'ap-northeast-1', 'sa-east-1', 'ca-central-1'];
 
 interface Side {
@@ -68,13 +68,20 @@ export async function run(): Promise<BenchRow[]> {
 
     const plainRuns: Timed[] = [];
     const cliRuns: (Timed & { firstLine: number })[] = [];
+    const verbose = process.env['PAYCRYPT_BENCH_VERBOSE'] !== undefined;
     const runPlain = async (s: Side): Promise<void> => {
+      const s0 = cpuSeconds(child.pid);
+      const c0 = process.cpuUsage();
       const r = await plainImport(endpoint, s.region, s.arn, s.blocks, CONCURRENCY);
+      const c = process.cpuUsage(c0);
+      if (verbose) console.error(`A: ${Math.round(N / r.seconds)}/s, client ${Math.round((c.user + c.system) / N)} µs/op, server ${Math.round((1e6 * ((cpuSeconds(child.pid) ?? 0) - (s0 ?? 0))) / N)} µs/op`);
       checkKcvs('plain client', r.kcvs, s.blocks);
       plainRuns.push(r);
     };
     const runCli = async (s: Side, k: number): Promise<void> => {
+      const s0 = cpuSeconds(child.pid);
       const r = await migrateImport(join(dir, `run${k}.jsonl`), endpoint, s.region, s.arn, s.blocks, CONCURRENCY);
+      if (verbose) console.error(`B: ${Math.round(N / r.seconds)}/s, bin ${Math.round((1e6 * (r.cpu ?? 0)) / N)} µs/op (start included), server ${Math.round((1e6 * ((cpuSeconds(child.pid) ?? 0) - (s0 ?? 0))) / N)} µs/op, first line ${r.firstLine.toFixed(2)} s, second half ${Math.round(N / 2 / (r.seconds - r.halfLine))}/s`);
       if (r.code !== 0 || !r.stderr.includes(`${N} imported, 0 skipped, 0 failed`)) throw new Error(`migrate import exited with ${r.code}: ${r.stderr.trim()}`);
       checkKcvs('migrate import', r.kcvs, s.blocks);
       cliRuns.push(r);

@@ -9,6 +9,7 @@ import { examples } from './common.js';
 
 /** The tag every imported key carries: the SHA-256 of its (encrypted) key block. A rerun skips what it finds. */
 export const SOURCE_TAG = 'paycrypt:source-sha256';
+const FLUSH_MS = 25;
 
 type Result = Record<string, unknown> & { line: number; status: 'imported' | 'skipped' | 'failed' };
 
@@ -103,17 +104,22 @@ export function registerMigrate(program: Command): void {
         bar.start(entries.length, 0, { rate: '0.0', failed: 0 });
       }
       const inRun = new Map<string, number>();
-      // result lines are written once per turn of the event loop, not one write(2) each (the
-      // resume tag, not stdout, is what a rerun relies on)
+      // result lines go out in batches (at most every FLUSH_MS, or when 64 KiB wait), not one
+      // write(2) each: a pipe write wakes the reader every time. A rerun relies on the resume
+      // tag, not on stdout, so lines lost with a killed process cost nothing.
       let pending = '';
+      let timer: NodeJS.Timeout | undefined;
       const flush = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
         if (pending !== '') process.stdout.write(pending);
         pending = '';
       };
       const done = (r: Result): void => {
         counts[r.status]++;
-        if (pending === '') setImmediate(flush);
         pending += `${JSON.stringify(r)}\n`;
+        if (pending.length >= 65_536) flush();
+        else timer ??= setTimeout(flush, FLUSH_MS);
         if (bar !== undefined) {
           const secs = (Date.now() - started) / 1000;
           bar.increment(1, { rate: (secs > 0 ? (counts.imported + counts.skipped + counts.failed) / secs : 0).toFixed(1), failed: counts.failed });
