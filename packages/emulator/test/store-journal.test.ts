@@ -97,4 +97,18 @@ describe('journal store', () => {
     // keys come back in creation order
     expect([...loaded.keys()]).toEqual([...keys].sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : 1)).map((k) => k.keyId));
   });
+  it('a record with non-ASCII text (a tag value) loads back unchanged', async () => {
+    const dir = tempDataDir('journal-utf8');
+    const [k] = await records(1);
+    const s = await DirStore.open(dir, 'check', () => undefined);
+    await s.load(new StateStore());
+    const tags = new Map([['owner', 'Zoë — cartes ✓ 💳'], ['plain', 'ascii']]);
+    await s.saveKey(new StateStore().get('111122223333', 'us-east-1'), { ...k!, tags });
+    await s.close();
+    const states = new StateStore();
+    const again = await DirStore.open(dir, 'check', () => undefined);
+    await again.load(states);
+    await again.close();
+    expect(states.get('111122223333', 'us-east-1').keys.get(k!.keyId)!.tags).toEqual(tags);
+  });
 });
