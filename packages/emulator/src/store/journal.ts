@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -62,26 +61,20 @@ export interface Line {
  * newline is on disk).
  */
 export function forEachLine(buf: Buffer, visit: (line: Line) => void): { lines: number; torn?: number } {
-  // an all-ASCII file (records are, unless a tag or policy holds other characters) is read as one
-  // string and each line's JSON parsed from a slice of it, which V8 makes without copying
-  const text = buf.length <= MAX_SHARED_TEXT && isAscii(buf) ? buf.toString('latin1') : undefined;
   let start = 0;
   let n = 0;
   while (start < buf.length) {
     const nl = buf.indexOf(NEWLINE, start);
     if (nl === -1) return { lines: n, torn: start };
     n++;
-    visit(parseLine(buf, text, start, nl + 1, n));
+    visit(parseLine(buf, start, nl + 1, n));
     start = nl + 1;
   }
   return { lines: n };
 }
 
-/** Below V8's longest string (2^29 − 24 one-byte characters), with room to spare. */
-const MAX_SHARED_TEXT = 256 * 1024 * 1024;
 
-
-function parseLine(buf: Buffer, text: string | undefined, start: number, end: number, n: number): Line {
+function parseLine(buf: Buffer, start: number, end: number, n: number): Line {
   const line: Line = { n, start, end };
   // 8 hex digits, a space, the JSON, the newline
   if (end - start < 11 || buf[start + 8] !== 0x20) line.error = 'is not a journal entry';
@@ -93,7 +86,7 @@ function parseLine(buf: Buffer, text: string | undefined, start: number, end: nu
     else {
       let v: unknown;
       try {
-        v = JSON.parse(text === undefined ? json.toString('utf8') : text.slice(start + 9, end - 1));
+        v = JSON.parse(json.toString('utf8'));
       } catch {
         line.error = 'is not valid JSON';
         return line;
