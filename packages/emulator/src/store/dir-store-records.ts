@@ -69,8 +69,10 @@ export class RecordLoader {
   }
 
   finish(): void {
+    const order = (a: KeyRecord, b: KeyRecord) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0);
     for (const [state, list] of this.keys) {
-      list.sort((a, b) => a.createdAt - b.createdAt || (a.keyId < b.keyId ? -1 : 1));
+      // a snapshot is mostly in creation order already: sort only when it is not
+      if (!list.every((k, i) => i === 0 || order(list[i - 1]!, k) <= 0)) list.sort(order);
       for (const k of list) state.keys.set(k.keyId, k);
     }
     for (const [state, list] of this.tokens) {

@@ -5,7 +5,7 @@ import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/re
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 import type { RegionSettings } from '../state/commit.js';
 import { loadFormat1 } from './dir-store-v1.js';
-import { encodeEntry, forEachLine, recordKey, type Entry, type EntryKind, type Line } from './journal.js';
+import { encodeEntry, forEachEnvelope, forEachLine, recordKey, type Entry, type EntryKind, type Line } from './journal.js';
 import { decodeEntry, RecordLoader, regionEntries, rejection, type Decoded } from './dir-store-records.js';
 import { isTokenId, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 import type { Store } from './store.js';
@@ -49,8 +49,10 @@ export class DirStore implements Store {
   private migrateFormat1 = false;
   /** the generation: snapshot-<gen>.jsonl (absent for 0) and journal-<gen>.jsonl */
   private gen = 0;
-  /** record → where its current `put` line is: file 0 the snapshot, 1 the journal */
-  private index = new Map<string, Slot>();
+  /** bytes of the current snapshot (the journal is compacted when it outgrows it) */
+  private snapshotSize = 0;
+  /** lines of the current generation that did not load (`<file>:<offset>`): compaction drops them */
+  private excluded = new Set<string>();
   private journal: FileHandle | undefined;
   private journalSize = 0;
   private journalEntries = 0;
@@ -141,7 +143,7 @@ export class DirStore implements Store {
   private append(e: Entry): Promise<void> {
     const line = encodeEntry(e); // the record as it is now (callers pass the new copy)
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ line, key: recordKey(e), op: e.op, resolve, reject });
+      this.queue.push({ line, resolve, reject });
       this.kick();
     });
   }
@@ -158,7 +160,7 @@ export class DirStore implements Store {
       while (this.queue.length > 0 || this.startCompaction !== undefined) {
         const sources = this.startCompaction;
         if (sources !== undefined) {
-          // the compaction a start asked for, before any append (the index points into `sources`)
+          // the compaction a start asked for, before any append (from the files as read at start)
           this.startCompaction = undefined;
           await this.compact(sources).catch((e: unknown) => {
             this.compactAfter = this.journalEntries + this.compactMin;
@@ -174,7 +176,7 @@ export class DirStore implements Store {
           continue;
         }
         for (const p of batch) p.resolve();
-        if (this.journalEntries > Math.max(this.compactAfter, this.index.size)) await this.compactRunning();
+        if (this.journalEntries >= this.compactAfter && this.journalSize > this.snapshotSize) await this.compactRunning();
       }
     } finally {
       this.writing = false;
@@ -203,16 +205,7 @@ export class DirStore implements Store {
       }
       throw e;
     }
-    let at = this.journalSize;
-    for (const p of batch) {
-      const end = at + Buffer.byteLength(p.line, 'utf8');
-      if (p.op === 'put') {
-        this.index.delete(p.key); // keep the index in write order
-        this.index.set(p.key, { file: 1, start: at, end });
-      } else this.index.delete(p.key);
-      at = end;
-    }
-    this.journalSize = at;
+    this.journalSize += buf.length;
     this.journalEntries += batch.length;
   }
 
@@ -241,25 +234,32 @@ export class DirStore implements Store {
     }
   }
 
-  /** Write snapshot-<gen+1> from the live lines (sources[slot.file]), then drop generation gen. */
+  /**
+   * Write snapshot-<gen+1> from the live lines of `sources` (the snapshot and journal of
+   * generation gen, replayed: the last `put` of each record, none after a `del`; lines that did
+   * not load left out), then drop generation gen. Only the envelope of each line is read (its
+   * checksum checked), not its record.
+   */
   private async compact(sources: Buffer[]): Promise<void> {
     const next = this.gen + 1;
-    const chunks: Buffer[] = [];
-    const index = new Map<string, Slot>();
-    let at = 0;
-    for (const [key, slot] of this.index) {
-      const line = sources[slot.file]!.subarray(slot.start, slot.end);
-      chunks.push(line);
-      index.set(key, { file: 0, start: at, end: at + line.length });
-      at += line.length;
+    const live = new Map<string, Buffer>();
+    for (const [file, buf] of sources.entries()) {
+      forEachEnvelope(buf, (start, end, op, key) => {
+        if (this.excluded.has(`${file}:${start}`)) return;
+        live.delete(key);
+        if (op === 'put') live.set(key, buf.subarray(start, end));
+      });
     }
+    const chunks = [...live.values()];
+    live.clear();
     await writeAtomic(this.dir, snapshotName(next), chunks);
     // generation next is in force: the old files are only removed (again at the next start if this fails)
     const old = this.gen;
     await this.journal?.close().catch(() => undefined);
     this.journal = undefined;
     this.gen = next;
-    this.index = index;
+    this.snapshotSize = chunks.reduce((n, c) => n + c.length, 0);
+    this.excluded = new Set();
     this.journalSize = 0;
     this.journalEntries = 0;
     this.needsTruncate = false;
@@ -301,34 +301,36 @@ export class DirStore implements Store {
     const journal = (await exists(journalPath)) ? readFileSync(journalPath) : Buffer.alloc(0);
     const files = [snapshotName(this.gen), journalName(this.gen)];
     const bad: Array<{ file: number; line: Line; reason: string }> = [];
-    // every put decoded as it is read (its parsed JSON is garbage at once); a later entry of the
-    // same record replaces it, a del removes it; what is left is put into the states
-    const latest = new Map<string, Latest>();
-    const visit = (file: number) => (line: Line) => {
-      const e = line.entry;
-      if (e === undefined) return void bad.push({ file, line, reason: line.error! });
-      const key = recordKey(e);
-      if (e.op === 'del') return void latest.delete(key);
-      const at: Latest = { file, line: { n: line.n, start: line.start, end: line.end }, a: e.a, r: e.r };
-      try {
-        at.decoded = decodeEntry(e);
-      } catch (err) {
-        at.reason = rejection(err);
-      }
-      latest.set(key, at);
-    };
-    forEachLine(snapshot, visit(0));
-    const { lines: journalLines, torn } = forEachLine(journal, visit(1));
     const loader = new RecordLoader(states);
-    for (const [key, at] of latest) {
-      if (at.decoded === undefined) bad.push({ file: at.file, line: at.line, reason: at.reason! });
-      else {
-        loader.add(at.a, at.r, at.decoded);
-        this.index.set(key, { file: at.file, start: at.line.start, end: at.line.end });
-      }
+    // the journal first, each put decoded as it is read; a later entry of the same record replaces
+    // it, a del is kept as null so that the snapshot's version is not loaded either
+    const journalLatest = new Map<string, Latest | null>();
+    const journalIds = new Set<string>();
+    const { lines: journalLines, torn } = forEachLine(journal, (line) => {
+      const e = line.entry;
+      if (e === undefined) return void bad.push({ file: 1, line, reason: line.error! });
+      journalIds.add(e.id);
+      journalLatest.set(recordKey(e), e.op === 'del' ? null : decoded(e, line));
+    });
+    // then the snapshot, decoded straight into the states unless the journal names the record
+    // (the id set first: building the record key for every line is what it saves)
+    forEachLine(snapshot, (line) => {
+      const e = line.entry;
+      if (e === undefined) return void bad.push({ file: 0, line, reason: line.error! });
+      if (e.op !== 'put' || (journalIds.has(e.id) && journalLatest.has(recordKey(e)))) return;
+      const d = decoded(e, line);
+      if (d.decoded === undefined) bad.push({ file: 0, line, reason: d.reason! });
+      else loader.add(e.a, e.r, d.decoded);
+    });
+    for (const at of journalLatest.values()) {
+      if (at === null) continue;
+      if (at.decoded === undefined) bad.push({ file: 1, line: at.line, reason: at.reason! });
+      else loader.add(at.a, at.r, at.decoded);
     }
-    latest.clear();
+    journalLatest.clear();
     loader.finish();
+    for (const b of bad) this.excluded.add(`${b.file}:${b.line.start}`);
+    this.snapshotSize = snapshot.length;
     if (torn !== undefined) {
       // an append cut short by a kill: never acknowledged; cut off so later appends start on a new line
       const fh = await open(journalPath, 'r+');
@@ -352,7 +354,7 @@ export class DirStore implements Store {
     }
     // compacted in the background, first thing the writer does (appends wait for it): the start
     // does not wait for a snapshot to be written
-    if (bad.length > 0 || (this.journalEntries >= this.compactMin && this.journalEntries > this.index.size / 4)) {
+    if (bad.length > 0 || (this.journalEntries >= this.compactMin && this.journalSize > this.snapshotSize / 4)) {
       this.startCompaction = sources;
       this.kick();
     }
@@ -375,17 +377,10 @@ export class DirStore implements Store {
   private async migrate(states: StateStore): Promise<void> {
     await loadFormat1(this.dir, states, this.log);
     const chunks: Buffer[] = [];
-    let at = 0;
-    for (const state of states.all()) {
-      for (const e of regionEntries(state)) {
-        const line = Buffer.from(encodeEntry(e), 'utf8');
-        this.index.set(recordKey(e), { file: 0, start: at, end: at + line.length });
-        chunks.push(line);
-        at += line.length;
-      }
-    }
+    for (const state of states.all()) for (const e of regionEntries(state)) chunks.push(Buffer.from(encodeEntry(e), 'utf8'));
     await writeAtomic(this.dir, snapshotName(1), chunks);
     this.gen = 1;
+    this.snapshotSize = chunks.reduce((n, c) => n + c.length, 0);
     const meta = JSON.parse(await readFile(join(this.dir, 'store.json'), 'utf8')) as { lmkCheck: string };
     await writeAtomic(this.dir, 'store.json', [Buffer.from(JSON.stringify({ format: FORMAT, lmkCheck: meta.lmkCheck }))]);
     this.migrateFormat1 = false;
@@ -417,16 +412,8 @@ const COMPACT_MIN_ENTRIES = 10_000;
 /** entries per write (and fdatasync) */
 const MAX_BATCH = 1024;
 
-interface Slot {
-  /** 0 the snapshot, 1 the journal */
-  file: number;
-  start: number;
-  end: number;
-}
-
-/** The newest entry of a record while loading. */
+/** The newest journal entry of a record while loading: decoded, or why not. */
 interface Latest {
-  file: number;
   line: Line;
   a: string;
   r: string;
@@ -434,10 +421,18 @@ interface Latest {
   reason?: string;
 }
 
+function decoded(e: Entry, line: Line): Latest {
+  const at: Latest = { line: { n: line.n, start: line.start, end: line.end }, a: e.a, r: e.r };
+  try {
+    at.decoded = decodeEntry(e);
+  } catch (err) {
+    at.reason = rejection(err);
+  }
+  return at;
+}
+
 interface Pending {
   line: string;
-  key: string;
-  op: 'put' | 'del';
   resolve: () => void;
   reject: (e: unknown) => void;
 }

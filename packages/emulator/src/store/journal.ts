@@ -74,15 +74,51 @@ export function forEachLine(buf: Buffer, visit: (line: Line) => void): { lines: 
 }
 
 
+/**
+ * Each complete line of `buf` that is a well-formed entry, as (start, end, op, record key), for
+ * compaction: the checksum is checked, but only the envelope is read — a line written by
+ * encodeEntry starts `{"op":…,"kind":…,"a":…,"r":…,"id":…` — and any other line is parsed whole.
+ */
+export function forEachEnvelope(buf: Buffer, visit: (start: number, end: number, op: 'put' | 'del', key: string) => void): void {
+  let start = 0;
+  while (start < buf.length) {
+    const nl = buf.indexOf(NEWLINE, start);
+    if (nl === -1) return;
+    const end = nl + 1;
+    const m = end - start > 11 && buf[start + 8] === 0x20 ? ENVELOPE_RE.exec(buf.toString('latin1', start + 9, Math.min(end, start + 9 + 400))) : null;
+    if (m !== null && crc32(buf.subarray(start + 9, end - 1)) === hex8(buf, start)) {
+      visit(start, end, m[1] as 'put' | 'del', `${m[2]} ${m[3]} ${m[4]} ${JSON.parse(m[5]!) as string}`);
+    } else {
+      const e = parseLine(buf, start, end, 0).entry;
+      if (e !== undefined) visit(start, end, e.op, recordKey(e));
+    }
+    start = end;
+  }
+}
+
+/** The start of an entry as JSON.stringify writes it (the id as a JSON string literal). */
+const ENVELOPE_RE = /^\{"op":"(put|del)","kind":"([a-z]+)","a":"([0-9]{12})","r":"([a-z0-9-]+)","id":("(?:[^"\\]|\\.)*")[,}]/;
+
+/** The 8 lower-case hex digits at `at` as a number, or -1. */
+function hex8(buf: Buffer, at: number): number {
+  let v = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = buf[i]!;
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
 function parseLine(buf: Buffer, start: number, end: number, n: number): Line {
   const line: Line = { n, start, end };
   // 8 hex digits, a space, the JSON, the newline
-  if (end - start < 11 || buf[start + 8] !== 0x20) line.error = 'is not a journal entry';
+  const stored = end - start < 11 || buf[start + 8] !== 0x20 ? -1 : hex8(buf, start);
+  if (stored < 0) line.error = 'is not a journal entry';
   else {
-    const crcText = buf.toString('latin1', start, start + 8);
     const json = buf.subarray(start + 9, end - 1);
-    if (!/^[0-9a-f]{8}$/.test(crcText)) line.error = 'is not a journal entry';
-    else if (crc32(json) !== parseInt(crcText, 16)) line.error = 'fails its checksum';
+    if (crc32(json) !== stored) line.error = 'fails its checksum';
     else {
       let v: unknown;
       try {

@@ -74,9 +74,11 @@ class Fields {
   constructor(
     private readonly v: Record<string, unknown>,
     private readonly what: string,
+    /** appended to `what` in a message (kept apart so a record that checks builds no string) */
+    private readonly which?: string,
   ) {}
   fail(field: string, why: string): never {
-    throw new RecordError(`stored ${this.what}: "${field}" ${why}`);
+    throw new RecordError(`stored ${this.what}${this.which === undefined ? '' : ` ${this.which}`}: "${field}" ${why}`);
   }
   raw(f: string): unknown {
     return this.v[f];
@@ -117,7 +119,7 @@ class Fields {
  * fields are dropped. Throws RecordError.
  */
 export function decodeKey(text: string | object, place?: RecordPlace): KeyRecord {
-  const f: Fields = new Fields(parseObject(text, 'key'), place === undefined ? 'key' : `key ${place.fileId}`);
+  const f: Fields = new Fields(parseObject(text, 'key'), 'key', place?.fileId);
   const keyId = f.str('keyId', KEY_ID_RE);
   if (place !== undefined && keyId !== place.fileId) f.fail('keyId', 'does not match the file name');
   const keyArn = f.str('keyArn');
@@ -183,7 +185,7 @@ export function encodeAlias(a: AliasRecord): string {
 
 /** A stored alias, checked; with `place`, its name must be the file's and its key of this account and region. */
 export function decodeAlias(text: string | object, place?: RecordPlace): AliasRecord {
-  const f: Fields = new Fields(parseObject(text, 'alias'), place === undefined ? 'alias' : `alias ${place.fileId}`);
+  const f: Fields = new Fields(parseObject(text, 'alias'), 'alias', place?.fileId);
   const aliasName = f.str('aliasName', /^alias\/[a-zA-Z0-9/_-]+$/);
   if (place !== undefined && aliasName.replaceAll('/', '~') !== place.fileId) f.fail('aliasName', 'does not match the file name');
   if (!f.has('keyArn')) return { aliasName };
