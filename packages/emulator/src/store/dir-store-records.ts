@@ -1,7 +1,7 @@
 import type { RegionSettings } from '../state/commit.js';
 import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
-import type { Entry } from './journal.js';
+import type { Entry, Line } from './journal.js';
 import { decodeAlias, decodeCa, decodeKey, decodeSettings, decodeToken, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 
 /**
@@ -98,4 +98,23 @@ export function* regionEntries(state: RegionState): Generator<Entry> {
   if (state.defaultReplicationRegions.length > 0 || state.mpa.size > 0) yield { op: 'put', kind: 'settings', ...at, id: '', v: storedSettings(state) };
   for (const c of state.emulatorCas.values()) yield { op: 'put', kind: 'ca', ...at, id: c.algorithm, v: storedCa(c) };
   for (const t of state.tokens.values()) yield { op: 'put', kind: 'token', ...at, id: t.token, v: storedToken(t) };
+}
+
+/** The newest journal entry of a record while loading: decoded, or why not. */
+export interface Latest {
+  line: Line;
+  a: string;
+  r: string;
+  decoded?: Decoded;
+  reason?: string;
+}
+
+export function decoded(e: Entry, line: Line): Latest {
+  const at: Latest = { line: { n: line.n, start: line.start, end: line.end }, a: e.a, r: e.r };
+  try {
+    at.decoded = decodeEntry(e);
+  } catch (err) {
+    at.reason = rejection(err);
+  }
+  return at;
 }

@@ -1,8 +1,11 @@
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { KeyRecord } from '../state/records.js';
 import { applySettings, CA_ALGORITHMS, decodeAlias, decodeCa, decodeKey, decodeToken } from './record-codec.js';
+import { regionEntries } from './dir-store-records.js';
+import { exists, fsyncDir, writeAtomic } from './durable-fs.js';
+import { encodeEntry } from './journal.js';
 
 /**
  * The reader of data directories written in format 1 (one JSON file per record, before the
@@ -143,15 +146,6 @@ class Format1Reader {
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
 async function listDir(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -166,4 +160,31 @@ interface LoadedFile {
   /** file name without .json */
   id: string;
   text: string | undefined;
+}
+
+/**
+ * Format 1 → `format`: read the per-record files, write them as `snapshotFile` (answers its size),
+ * record the new format in store.json, then set the old files aside.
+ */
+export async function migrateFormat1(dir: string, states: StateStore, log: (line: string) => void, format: number, snapshotFile: string): Promise<number> {
+  await loadFormat1(dir, states, log);
+  const chunks: Buffer[] = [];
+  for (const state of states.all()) for (const e of regionEntries(state)) chunks.push(Buffer.from(encodeEntry(e), 'utf8'));
+  await writeAtomic(dir, snapshotFile, chunks);
+  const meta = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as { lmkCheck: string };
+  await writeAtomic(dir, 'store.json', [Buffer.from(JSON.stringify({ format, lmkCheck: meta.lmkCheck }))]);
+  await setFormat1Aside(dir, log, format);
+  return chunks.reduce((n, c) => n + c.length, 0);
+}
+
+/** `accounts/` of format 1 → `migrated-format-1[.n]/` once its records are in the snapshot. */
+export async function setFormat1Aside(dir: string, log: (line: string) => void, format: number): Promise<void> {
+  for (let n = 0; ; n++) {
+    const to = n === 0 ? 'migrated-format-1' : `migrated-format-1.${n}`;
+    if (await exists(join(dir, to))) continue;
+    await rename(join(dir, 'accounts'), join(dir, to));
+    await fsyncDir(dir);
+    log(`paycrypt-emulator: ${dir} migrated to data directory format ${format}; the format-1 files are kept in ${to}/ (remove it once you no longer need them)`);
+    return;
+  }
 }

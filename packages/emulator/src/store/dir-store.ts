@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 import type { RegionSettings } from '../state/commit.js';
-import { loadFormat1 } from './dir-store-v1.js';
+import { migrateFormat1, setFormat1Aside } from './dir-store-v1.js';
+import { exists, fsyncDir, writeAtomic } from './durable-fs.js';
 import { encodeEntry, forEachEnvelope, forEachLine, recordKey, type Entry, type EntryKind, type Line } from './journal.js';
-import { decodeEntry, RecordLoader, regionEntries, rejection, type Decoded } from './dir-store-records.js';
+import { decoded, RecordLoader, type Latest } from './dir-store-records.js';
 import { isTokenId, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 import type { Store } from './store.js';
 
@@ -46,7 +47,7 @@ export class DirStore implements Store {
   readonly kind = 'data-dir' as const;
   readonly dir: string;
   private readonly log: (line: string) => void;
-  private migrateFormat1 = false;
+  private format1 = false;
   /** the generation: snapshot-<gen>.jsonl (absent for 0) and journal-<gen>.jsonl */
   private gen = 0;
   /** bytes of the current snapshot (the journal is compacted when it outgrows it) */
@@ -98,7 +99,7 @@ export class DirStore implements Store {
     } else {
       if (meta.format !== 1 && meta.format !== FORMAT) throw new Error(`data directory ${dir}: unsupported format ${meta.format}`);
       if (meta.lmkCheck !== lmkCheck) throw new Error(`data directory ${dir} was created with another local master key`);
-      s.migrateFormat1 = meta.format === 1;
+      s.format1 = meta.format === 1;
     }
     return s;
   }
@@ -285,7 +286,7 @@ export class DirStore implements Store {
    * startup. The files are then compacted, so the bad line is gone from them.
    */
   async load(states: StateStore): Promise<void> {
-    if (this.migrateFormat1) return this.migrate(states);
+    if (this.format1) return this.migrate(states);
     const names = await readdir(this.dir);
     for (const n of names) if (n.startsWith('.tmp-')) await unlink(join(this.dir, n)).catch(() => undefined);
     const gens = (re: RegExp) => names.flatMap((n) => (re.exec(n) === null ? [] : [Number(re.exec(n)![1])]));
@@ -294,7 +295,7 @@ export class DirStore implements Store {
     for (const g of new Set([...gens(/^snapshot-([0-9]{1,9})\.jsonl$/), ...gens(/^journal-([0-9]{1,9})\.jsonl$/)])) {
       if (g < this.gen) await this.removeGeneration(g).catch(() => undefined);
     }
-    if (names.includes('accounts')) await this.setFormat1Aside();
+    if (names.includes('accounts')) await setFormat1Aside(this.dir, this.log, FORMAT);
     // read synchronously: nothing else runs before the state is loaded, and one big read is faster so
     const snapshot = this.gen === 0 ? Buffer.alloc(0) : readFileSync(join(this.dir, snapshotName(this.gen)));
     const journalPath = join(this.dir, journalName(this.gen));
@@ -373,30 +374,11 @@ export class DirStore implements Store {
     await fh.sync().finally(() => fh.close());
   }
 
-  /** Format 1 → 2: read the per-record files, write them as snapshot-1, set the old files aside. */
+  /** Format 1 → 2 (dir-store-v1.ts): the records become snapshot-1. */
   private async migrate(states: StateStore): Promise<void> {
-    await loadFormat1(this.dir, states, this.log);
-    const chunks: Buffer[] = [];
-    for (const state of states.all()) for (const e of regionEntries(state)) chunks.push(Buffer.from(encodeEntry(e), 'utf8'));
-    await writeAtomic(this.dir, snapshotName(1), chunks);
+    this.snapshotSize = await migrateFormat1(this.dir, states, this.log, FORMAT, snapshotName(1));
     this.gen = 1;
-    this.snapshotSize = chunks.reduce((n, c) => n + c.length, 0);
-    const meta = JSON.parse(await readFile(join(this.dir, 'store.json'), 'utf8')) as { lmkCheck: string };
-    await writeAtomic(this.dir, 'store.json', [Buffer.from(JSON.stringify({ format: FORMAT, lmkCheck: meta.lmkCheck }))]);
-    this.migrateFormat1 = false;
-    await this.setFormat1Aside();
-  }
-
-  /** `accounts/` of format 1 → `migrated-format-1[.n]/` once its records are in the snapshot. */
-  private async setFormat1Aside(): Promise<void> {
-    for (let n = 0; ; n++) {
-      const to = n === 0 ? 'migrated-format-1' : `migrated-format-1.${n}`;
-      if (await exists(join(this.dir, to))) continue;
-      await rename(join(this.dir, 'accounts'), join(this.dir, to));
-      await fsyncDir(this.dir);
-      this.log(`paycrypt-emulator: ${this.dir} migrated to data directory format ${FORMAT}; the format-1 files are kept in ${to}/ (remove it once you no longer need them)`);
-      return;
-    }
+    this.format1 = false;
   }
 
   async close(): Promise<void> {
@@ -411,25 +393,6 @@ const FORMAT = 2;
 const COMPACT_MIN_ENTRIES = 10_000;
 /** entries per write (and fdatasync) */
 const MAX_BATCH = 1024;
-
-/** The newest journal entry of a record while loading: decoded, or why not. */
-interface Latest {
-  line: Line;
-  a: string;
-  r: string;
-  decoded?: Decoded;
-  reason?: string;
-}
-
-function decoded(e: Entry, line: Line): Latest {
-  const at: Latest = { line: { n: line.n, start: line.start, end: line.end }, a: e.a, r: e.r };
-  try {
-    at.decoded = decodeEntry(e);
-  } catch (err) {
-    at.reason = rejection(err);
-  }
-  return at;
-}
 
 interface Pending {
   line: string;
@@ -456,45 +419,4 @@ function journalName(gen: number): string {
 function errorCode(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code) ? code : e instanceof Error ? e.name.slice(0, 64) : 'unknown error';
-}
-
-/** `name` in `dir` replaced atomically by `chunks`: temporary file, fsync, rename, fsync of dir. */
-async function writeAtomic(dir: string, name: string, chunks: Buffer[]): Promise<void> {
-  const tmp = join(dir, `.tmp-${process.pid}-${name}`);
-  try {
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      for (let i = 0; i < chunks.length; i += 1024) {
-        const buf = Buffer.concat(chunks.slice(i, i + 1024));
-        for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
-      }
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, join(dir, name));
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  await fsyncDir(dir);
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
 }
