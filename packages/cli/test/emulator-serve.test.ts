@@ -1,9 +1,12 @@
 // paycrypt emulator serve: the built bin as a real server process, spoken to with plain HTTP
 // (awsJson1_0, as the AWS SDK sends it), stopped with SIGTERM, restarted on the same data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateKeyCommand, ListKeysCommand, PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, buildOnce, json, run } from './run-cli.js';
 
@@ -45,6 +48,46 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe('paycrypt emulator serve', () => {
+  it('--credentials-file: the AWS SDK signed with the right secret is served as its account, a wrong secret gets 403; --allowed-host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paycrypt-serve-creds-'));
+    const file = join(dir, 'credentials');
+    writeFileSync(file, 'AKIDTEAMA0000000001 team-a-secret 444455556666\n', { mode: 0o600 });
+    const a = await serve(['--credentials-file', file, '--allowed-host', 'emulator.test']);
+    expect(a.first).toMatchObject({ ok: true, listening: true, signatures: 'SigV4 verified, 1 credential(s)' });
+    const endpoint = String(a.first.endpoint);
+    const sdk = (secretAccessKey: string) => new PaymentCryptographyClient({ region: 'us-east-1', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEAMA0000000001', secretAccessKey } });
+    const good = sdk('team-a-secret');
+    expect((await good.send(new ListKeysCommand({}))).Keys).toEqual([]);
+    const key = await good.send(
+      new CreateKeyCommand({ Exportable: true, KeyAttributes: { KeyAlgorithm: 'TDES_2KEY', KeyClass: 'SYMMETRIC_KEY', KeyUsage: 'TR31_C0_CARD_VERIFICATION_KEY', KeyModesOfUse: { Generate: true } } }),
+    );
+    expect(key.Key!.KeyArn).toMatch(/^arn:aws:payment-cryptography:us-east-1:444455556666:key\//);
+    const bad = sdk('not-the-secret');
+    const e = await bad.send(new ListKeysCommand({})).catch((x: unknown) => x as { name: string; $metadata: { httpStatusCode: number } });
+    expect(e).toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
+    good.destroy();
+    bad.destroy();
+    // the Host allow-list: loopback and the added name pass, any other name is refused
+    const port = new URL(endpoint).port;
+    const withHost = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'PaymentCryptographyControlPlane.ListKeys' } }, (res) => {
+          res.resume();
+          resolve(`${res.statusCode} ${String(res.headers['x-amzn-errortype'] ?? '')}`);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    expect(await withHost('evil.example')).toBe('403 AccessDeniedException');
+    // an allowed name gets past the Host check, to the signature check (this request is unsigned)
+    expect(await withHost(`emulator.test:${port}`)).toMatch(/^403 (?!AccessDenied)\w+Exception/);
+    // a missing file is a usage error (exit 2) naming the flag, never a secret
+    const r = await run(['emulator', 'serve', '--port', '0', '--credentials-file', join(dir, 'absent')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--credentials-file');
+    expect(await stop(a.child)).toBe(0);
+  });
+
   it('serves the control plane, keeps keys in --data-dir across a restart, exits 0 on SIGTERM', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'paycrypt-serve-')), 'state');
     const a = await serve(['--data-dir', dir]);

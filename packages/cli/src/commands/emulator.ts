@@ -30,6 +30,8 @@ export function registerEmulator(program: Command): void {
       .addOption(new Option('--keep-alive-timeout-ms <n>', 'close a kept-alive connection idle for N ms (default 30000)'))
       .addOption(new Option('--idle-timeout-ms <n>', 'close a connection without traffic for N ms (default 30000)'))
       .addOption(new Option('--max-connections <n>', 'open connections at most (default 1024)'))
+      .addOption(new Option('--allowed-host <name...>', "also accept requests whose Host header is NAME (repeatable; '*': any); by default only loopback names and the bound address"))
+      .addOption(new Option('--credentials-file <file>', 'verify SigV4 signatures of both planes against FILE (JSON {"AKID": {"secretAccessKey": …, "accountId": …}} or lines "AKID SECRET ACCOUNT_ID"); the account is then the credential\'s'))
       .addOption(new Option('--audit-log <file>', 'append one JSON line per call to FILE (never key material); created 0600, its directory must exist'))
       .addOption(new Option('--strict-algorithms', 'refuse data-plane algorithms not confirmed against AWS with a ValidationException'))
       .action(async (opts: Record<string, unknown>) => {
@@ -46,25 +48,35 @@ export function registerEmulator(program: Command): void {
         };
         const dataDir = opts.dataDir as string | undefined;
         // loaded only for this command: the emulator is the largest part of the bundle
-        const [{ Emulator, DEFAULT_ACCOUNT_ID, startHttpServer }, { loadEmulatorLmk }] = await Promise.all([import('@paycrypt/emulator'), import('../lmk.js')]);
+        const [{ Emulator, DEFAULT_ACCOUNT_ID, startHttpServer, loadCredentialsFile }, { loadEmulatorLmk }] = await Promise.all([import('@paycrypt/emulator'), import('../lmk.js')]);
         const accountId = (opts.accountId as string | undefined) ?? DEFAULT_ACCOUNT_ID;
+        const credentialsFile = opts.credentialsFile as string | undefined;
+        let credentials: Awaited<ReturnType<typeof loadCredentialsFile>> | undefined;
+        try {
+          credentials = credentialsFile === undefined ? undefined : await loadCredentialsFile(credentialsFile);
+        } catch (e) {
+          // the loader's messages name the file and the line, never a secret
+          throw new CliError('USAGE', `--credentials-file: ${e instanceof Error ? e.message : 'cannot be read'}`);
+        }
+        const allowedHosts = opts.allowedHost as string[] | undefined;
         const lmk = await loadEmulatorLmk(opts.lmkFile as string | undefined, dataDir);
         let emulator: Awaited<ReturnType<typeof Emulator.open>>;
         let running: Awaited<ReturnType<typeof startHttpServer>>;
         try {
-          emulator = await Emulator.open({ accountId, lmk: lmk.lmk, dataDir, strictAlgorithms: opts.strictAlgorithms === true, maxJsonDepth, auditLog: opts.auditLog as string | undefined });
-          running = await startHttpServer(emulator, { port, host: String(opts.host), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }), ...limits });
+          emulator = await Emulator.open({ accountId, lmk: lmk.lmk, dataDir, strictAlgorithms: opts.strictAlgorithms === true, maxJsonDepth, auditLog: opts.auditLog as string | undefined, credentials });
+          running = await startHttpServer(emulator, { port, host: String(opts.host), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }), ...limits, ...(allowedHosts === undefined ? {} : { allowedHosts }) });
         } catch (e) {
           throw new CliError('SERVICE_ERROR', `emulator did not start: ${e instanceof Error ? e.message : String(e)}`);
         } finally {
           lmk.lmk.fill(0);
         }
         const auditLog = opts.auditLog as string | undefined;
-        const line = { endpoint: running.endpoint, storage: dataDir ?? 'memory', lmk: lmk.source, accountId, ...(auditLog === undefined ? {} : { auditLog }) };
+        const signatures = credentials === undefined ? 'not verified' : `SigV4 verified, ${credentials.size} credential(s)`;
+        const line = { endpoint: running.endpoint, storage: dataDir ?? 'memory', lmk: lmk.source, accountId, signatures, ...(auditLog === undefined ? {} : { auditLog }) };
         process.stdout.write(
           jsonMode.on
             ? `${JSON.stringify({ ok: true, listening: true, ...line })}\n`
-            : `paycrypt emulator listening on ${line.endpoint} (storage: ${line.storage}; LMK: ${line.lmk}; account ${accountId}${auditLog === undefined ? '' : `; audit log: ${auditLog}`})\n`,
+            : `paycrypt emulator listening on ${line.endpoint} (storage: ${line.storage}; LMK: ${line.lmk}; ${credentials === undefined ? `account ${accountId}; signatures not verified` : signatures}${auditLog === undefined ? '' : `; audit log: ${auditLog}`})\n`,
         );
         await new Promise<void>((done) => {
           const stop = (): void => {
