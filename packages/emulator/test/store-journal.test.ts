@@ -1,11 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { StateStore } from '../src/state/region-state.js';
 import type { KeyRecord } from '../src/state/records.js';
 import { DirStore } from '../src/store/dir-store.js';
-import { entries, liveRecords } from './data-dir-kit.js';
+import { entries, entryLine, liveRecords } from './data-dir-kit.js';
 import { tempDataDir } from './reliability-kit.js';
 
 /**
@@ -110,5 +110,35 @@ describe('journal store', () => {
     await again.load(states);
     await again.close();
     expect(states.get('111122223333', 'us-east-1').keys.get(k!.keyId)!.tags).toEqual(tags);
+  });
+  it('a newer entry that fails its checks hides the older one, at start and after compaction alike', async () => {
+    const dir = tempDataDir('journal-hide');
+    const [k, other] = await records(2);
+    const first = await DirStore.open(dir, 'check', () => undefined, { compactMinEntries: 1 });
+    await first.load(new StateStore());
+    const state = new StateStore().get('111122223333', 'us-east-1');
+    await first.saveKey(state, k!);
+    await first.saveKey(state, other!);
+    await first.close();
+    // compacted into a snapshot at the next start; then a journal entry for k whose record is bad
+    const second = await DirStore.open(dir, 'check', () => undefined, { compactMinEntries: 1 });
+    await second.load(new StateStore());
+    await second.close();
+    const files = jsonl(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^snapshot-\d+\.jsonl$/);
+    appendFileSync(join(dir, files[0]!.replace('snapshot', 'journal')), entryLine({ op: 'put', kind: 'key', a: '111122223333', r: 'us-east-1', id: k!.keyId, v: { ...liveRecords(dir, 'key').get(k!.keyId)!, state: 'MAYBE' } }));
+    const loads: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const states = new StateStore();
+      const lines: string[] = [];
+      const s = await DirStore.open(dir, 'check', (l) => lines.push(l), { compactMinEntries: 1 });
+      await s.load(states);
+      await s.close();
+      loads.push([...states.get('111122223333', 'us-east-1').keys.keys()]);
+      expect(lines, `start ${i + 1}`).toHaveLength(i === 0 ? 1 : 0);
+    }
+    // neither the bad version nor the older one: the same at both starts
+    expect(loads).toEqual([[other!.keyId], [other!.keyId]]);
   });
 });

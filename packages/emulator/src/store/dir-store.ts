@@ -246,8 +246,9 @@ export class DirStore implements Store {
     const live = new Map<string, Buffer>();
     for (const [file, buf] of sources.entries()) {
       forEachEnvelope(buf, (start, end, op, key) => {
-        if (this.excluded.has(`${file}:${start}`)) return;
         live.delete(key);
+        // a line that did not load hid the record's older versions at start too: so it does here
+        if (this.excluded.has(`${file}:${start}`)) return;
         if (op === 'put') live.set(key, buf.subarray(start, end));
       });
     }
