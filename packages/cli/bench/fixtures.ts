@@ -2,15 +2,13 @@
 // whose clear value this process knows (imported by RSA-OAEP key cryptogram, node:crypto here), and
 // TR-31 blocks wrapped under it with the expected KCV of each computed with node:crypto.
 import {
-  GetParametersForImportCommand,
-  ImportKeyCommand,
   ListKeysCommand,
   PaymentCryptographyClient,
   type KeySummary,
 } from '@aws-sdk/client-payment-cryptography';
 import { prepareKbpk, tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,26 +42,8 @@ export function client(endpoint: string, region: string): PaymentCryptographyCli
   return new PaymentCryptographyClient({ region, endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
 }
 
-/** Imports a random AES-128 KEK (K0) by key cryptogram; returns its ARN and clear value. */
-export async function importKek(c: PaymentCryptographyClient): Promise<{ arn: string; clear: Uint8Array }> {
-  const params = await c.send(new GetParametersForImportCommand({ KeyMaterialType: 'KEY_CRYPTOGRAM', WrappingKeyAlgorithm: 'RSA_3072' }));
-  const cert = new X509Certificate(Buffer.from(params.WrappingKeyCertificate!, 'base64').toString('utf8'));
-  const clear = new Uint8Array(randomBytes(16));
-  const cryptogram = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, clear).toString('hex').toUpperCase();
-  const out = await c.send(
-    new ImportKeyCommand({
-      KeyMaterial: {
-        KeyCryptogram: {
-          KeyAttributes: { KeyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true } },
-          Exportable: true,
-          WrappedKeyCryptogram: cryptogram,
-          ImportToken: params.ImportToken!,
-        },
-      },
-    }),
-  );
-  return { arn: out.Key!.KeyArn!, clear };
-}
+/** The KEK every bench block is wrapped under (test/oracles/kek.ts). */
+export { importKek } from '../test/oracles/kek.js';
 
 /** ANSI X9.24 KCV of a TDES key with node:crypto (never the engine): first 3 bytes of E(0⁸). */
 export function tdesKcv(key: Uint8Array): string {

@@ -4,17 +4,18 @@
 //   an emulator that verifies signatures and refused by one with another secret; its error answers
 //   read as the SDK reads them; a reset on a reused keep-alive socket retried once, no other.
 // - the SDK path (target aws), against the same emulator, giving the same result lines.
-import { GetParametersForImportCommand, ImportKeyCommand, PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
+import { PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
 import { EMULATOR_CREDENTIALS } from '@paycrypt/aws-adapter';
 import { Emulator, startHttpServer, type RunningServer } from '@paycrypt/emulator';
 import { tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
 import { spawn } from 'node:child_process';
-import { constants, createHash, createHmac, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isServiceFault, serviceErrorText } from '../src/service.js';
 import { wireCalls } from '../src/commands/migrate-wire.js';
+import { importKek } from './oracles/kek.js';
 import { tdesKcvOracle } from './oracles/kcv.js';
 import { BIN, buildOnce, tempFile } from './run-cli.js';
 
@@ -151,28 +152,13 @@ async function withEmulator(options: Parameters<typeof Emulator.inMemory>[0]): P
   const em = Emulator.inMemory(options);
   const server = await startHttpServer(em);
   const c = new PaymentCryptographyClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
-  const params = await c.send(new GetParametersForImportCommand({ KeyMaterialType: 'KEY_CRYPTOGRAM', WrappingKeyAlgorithm: 'RSA_3072' }));
-  const cert = new X509Certificate(Buffer.from(params.WrappingKeyCertificate!, 'base64').toString('utf8'));
-  const clear = new Uint8Array(randomBytes(16));
-  const cryptogram = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, clear).toString('hex').toUpperCase();
-  const kek = await c.send(
-    new ImportKeyCommand({
-      KeyMaterial: {
-        KeyCryptogram: {
-          KeyAttributes: { KeyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true } },
-          Exportable: true,
-          WrappedKeyCryptogram: cryptogram,
-          ImportToken: params.ImportToken!,
-        },
-      },
-    }),
-  );
+  const { arn: kekArn, clear } = await importKek(c);
   c.destroy();
   const blocks = Array.from({ length: 12 }, () => {
     const key = new Uint8Array(randomBytes(16));
     return { block: wrapTr31(clear, { version: 'D', keyVersion: '00', keyContext: '0', optionalBlocks: [], ...FIELDS }, key), kcv: tdesKcvOracle(Buffer.from(key).toString('hex')) };
   });
-  return { em, server, kekArn: kek.Key!.KeyArn!, blocks };
+  return { em, server, kekArn, blocks };
 }
 
 describe('paycrypt migrate import: wire path and SDK path against an HTTP emulator', () => {

@@ -2,8 +2,6 @@
 // Blocks are built here with @paycrypt/keyblock under a KEK whose clear value the test knows (imported
 // by RSA-OAEP key cryptogram, node:crypto on the client side); expected KCVs come from node:crypto.
 import {
-  GetParametersForImportCommand,
-  ImportKeyCommand,
   ListAliasesCommand,
   ListKeysCommand,
   ListTagsForResourceCommand,
@@ -12,8 +10,9 @@ import {
 import { Emulator, startHttpServer, type RunningServer } from '@paycrypt/emulator';
 import { tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
 import { spawn } from 'node:child_process';
-import { constants, createHash, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importKek } from './oracles/kek.js';
 import { tdesKcvOracle } from './oracles/kcv.js';
 import { BIN, buildOnce, pooled, tempFile } from './run-cli.js';
 
@@ -34,23 +33,7 @@ beforeAll(async () => {
   em = Emulator.inMemory();
   server = await startHttpServer(em);
   client = new PaymentCryptographyClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
-  const params = await client.send(new GetParametersForImportCommand({ KeyMaterialType: 'KEY_CRYPTOGRAM', WrappingKeyAlgorithm: 'RSA_3072' }));
-  const cert = new X509Certificate(Buffer.from(params.WrappingKeyCertificate!, 'base64').toString('utf8'));
-  const clear = new Uint8Array(randomBytes(16));
-  const cryptogram = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, clear).toString('hex').toUpperCase();
-  const out = await client.send(
-    new ImportKeyCommand({
-      KeyMaterial: {
-        KeyCryptogram: {
-          KeyAttributes: { KeyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true } },
-          Exportable: true,
-          WrappedKeyCryptogram: cryptogram,
-          ImportToken: params.ImportToken!,
-        },
-      },
-    }),
-  );
-  kek = { arn: out.Key!.KeyArn!, clear };
+  kek = await importKek(client);
 });
 
 afterAll(async () => {
