@@ -2,7 +2,7 @@ import type { RegionSettings } from '../state/commit.js';
 import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { AliasRecord, KeyRecord } from '../state/records.js';
 import type { Entry, Line } from './journal.js';
-import { decodeAlias, decodeCa, decodeKey, decodeSettings, decodeToken, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
+import { applySettings, decodeAlias, decodeCa, decodeKey, decodeSettings, decodeToken, storedCa, storedKey, storedSettings, storedToken } from './record-codec.js';
 
 /**
  * Between the journal's entries (journal.ts) and the region states: an entry's record decoded
@@ -63,8 +63,7 @@ export class RecordLoader {
       case 'ca':
         return void state.emulatorCas.set(d.record.algorithm, d.record);
       case 'settings':
-        state.defaultReplicationRegions = d.record.defaultReplicationRegions;
-        for (const m of d.record.mpa.values()) state.mpa.set(m.action, m);
+        return applySettings(state, d.record);
     }
   }
 

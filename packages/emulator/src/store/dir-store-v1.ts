@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { RegionState, StateStore, TokenRecord } from '../state/region-state.js';
 import type { KeyRecord } from '../state/records.js';
-import { applySettings, CA_ALGORITHMS, decodeAlias, decodeCa, decodeKey, decodeToken } from './record-codec.js';
+import { applySettings, CA_ALGORITHMS, decodeAlias, decodeCa, decodeKey, decodeSettings, decodeToken } from './record-codec.js';
 import { regionEntries } from './dir-store-records.js';
 import { exists, fsyncDir, writeAtomic } from './durable-fs.js';
 import { encodeEntry } from './journal.js';
@@ -57,7 +57,7 @@ class Format1Reader {
       if (a !== undefined) state.aliases.set(a.aliasName, a);
     }
     const settings = await this.readOne(join(base, 'settings.json'));
-    if (settings !== undefined) await this.decodeOrQuarantine(settings, (t) => applySettings(state, t));
+    if (settings !== undefined) await this.decodeOrQuarantine(settings, (t) => applySettings(state, decodeSettings(t)));
     for (const algorithm of CA_ALGORITHMS) {
       const ca = await this.readOne(join(base, caFile(algorithm)));
       if (ca === undefined) continue;

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaRecord, RegionState, StateStore, TokenRecord } from '../state/region-state.js';

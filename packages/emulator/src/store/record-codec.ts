@@ -43,6 +43,14 @@ const KEY_CLASSES = ['SYMMETRIC_KEY', 'ASYMMETRIC_KEY_PAIR', 'PRIVATE_KEY', 'PUB
 const KEY_STATES = ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_PENDING', 'DELETE_COMPLETE'];
 const ORIGINS = ['EXTERNAL', 'AWS_PAYMENT_CRYPTOGRAPHY'];
 const KCV_ALGORITHMS = ['CMAC', 'ANSI_X9_24', 'HMAC', 'SHA_1'];
+// the field formats of a stored key (compiled once: a restart checks 100,000 records)
+const KEY_ARN_RE = /^arn:aws:payment-cryptography:([a-z]{2}-[a-z]{1,16}-[0-9]+):([0-9]{12}):key\/([0-9a-z]{16})$/;
+const USAGE_RE = /^TR31_[0-9A-Z]{2}_[0-9A-Z_]+$/;
+const KCV_RE = /^[0-9A-F]{4,64}$/;
+/** a vault blob (TR-31 D block under the LMK, or a G1: GCM blob), never clear material */
+const SEALED_RE = /^(D[0-9]{4}[0-9A-Z]{11}[!-~]*|G1:[A-Za-z0-9+/=]+)$/;
+const BASE64_RE = /^[A-Za-z0-9+/=]+$/;
+const ALIAS_NAME_RE = /^alias\/[a-zA-Z0-9/_-]+$/;
 
 /** A stored record that does not decode or does not agree with where it was found. */
 export class RecordError extends Error {
@@ -123,8 +131,7 @@ export function decodeKey(text: string | object, place?: RecordPlace): KeyRecord
   const keyId = f.str('keyId', KEY_ID_RE);
   if (place !== undefined && keyId !== place.fileId) f.fail('keyId', 'does not match the file name');
   const keyArn = f.str('keyArn');
-  const arnRe = /^arn:aws:payment-cryptography:([a-z]{2}-[a-z]{1,16}-[0-9]+):([0-9]{12}):key\/([0-9a-z]{16})$/;
-  const m = arnRe.exec(keyArn);
+  const m = KEY_ARN_RE.exec(keyArn);
   if (m === null || m[3] !== keyId) f.fail('keyArn', 'is not the ARN of this key');
   if (place !== undefined && (m[1] !== place.region || m[2] !== place.accountId)) f.fail('keyArn', 'names another account or region');
   const keyAlgorithm = f.str('keyAlgorithm');
@@ -139,11 +146,11 @@ export function decodeKey(text: string | object, place?: RecordPlace): KeyRecord
   const k: KeyRecord = {
     keyId,
     keyArn,
-    keyUsage: f.str('keyUsage', /^TR31_[0-9A-Z]{2}_[0-9A-Z_]+$/),
+    keyUsage: f.str('keyUsage', USAGE_RE),
     keyClass: f.oneOf('keyClass', KEY_CLASSES),
     keyAlgorithm,
     modes: normaliseModes(modes),
-    kcv: f.str('kcv', /^[0-9A-F]{4,64}$/),
+    kcv: f.str('kcv', KCV_RE),
     kcvAlgorithm: f.oneOf('kcvAlgorithm', KCV_ALGORITHMS),
     enabled: f.bool('enabled'),
     exportable: f.bool('exportable'),
@@ -153,17 +160,17 @@ export function decodeKey(text: string | object, place?: RecordPlace): KeyRecord
   };
   for (const t of ['usageStartAt', 'usageStopAt', 'deletePendingAt', 'deletedAt'] as const) if (f.has(t)) k[t] = f.time(t);
   if (k.state === 'DELETE_PENDING' && k.deletePendingAt === undefined) f.fail('deletePendingAt', 'missing for a key pending deletion');
-  if (f.has('deriveKeyUsage')) k.deriveKeyUsage = f.str('deriveKeyUsage', /^TR31_[0-9A-Z]{2}_[0-9A-Z_]+$/);
+  if (f.has('deriveKeyUsage')) k.deriveKeyUsage = f.str('deriveKeyUsage', USAGE_RE);
   if (f.has('sealed')) {
     // a vault blob (TR-31 D block under the LMK, or a G1: GCM blob), never clear material
-    k.sealed = f.str('sealed', /^(D[0-9]{4}[0-9A-Z]{11}[!-~]*|G1:[A-Za-z0-9+/=]+)$/);
+    k.sealed = f.str('sealed', SEALED_RE);
   } else if (k.state !== 'DELETE_COMPLETE' && k.keyClass !== 'PUBLIC_KEY') {
     f.fail('sealed', 'missing for a key with secret material');
   }
-  if (f.has('publicKey')) k.publicKey = f.str('publicKey', /^[A-Za-z0-9+/=]+$/);
+  if (f.has('publicKey')) k.publicKey = f.str('publicKey', BASE64_RE);
   if (k.keyClass === 'PUBLIC_KEY' && k.publicKey === undefined) f.fail('publicKey', 'missing for a public key');
-  if (f.has('certificate')) k.certificate = f.str('certificate', /^[A-Za-z0-9+/=]+$/);
-  if (f.has('certificateChain')) k.certificateChain = f.str('certificateChain', /^[A-Za-z0-9+/=]+$/);
+  if (f.has('certificate')) k.certificate = f.str('certificate', BASE64_RE);
+  if (f.has('certificateChain')) k.certificateChain = f.str('certificateChain', BASE64_RE);
   if (f.has('policy')) k.policy = f.str('policy');
   if (f.has('tags')) {
     const tags: unknown = f.raw('tags');
@@ -186,10 +193,10 @@ export function encodeAlias(a: AliasRecord): string {
 /** A stored alias, checked; with `place`, its name must be the file's and its key of this account and region. */
 export function decodeAlias(text: string | object, place?: RecordPlace): AliasRecord {
   const f: Fields = new Fields(parseObject(text, 'alias'), 'alias', place?.fileId);
-  const aliasName = f.str('aliasName', /^alias\/[a-zA-Z0-9/_-]+$/);
+  const aliasName = f.str('aliasName', ALIAS_NAME_RE);
   if (place !== undefined && aliasName.replaceAll('/', '~') !== place.fileId) f.fail('aliasName', 'does not match the file name');
   if (!f.has('keyArn')) return { aliasName };
-  const keyArn = f.str('keyArn', /^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key\/[0-9a-z]{16}$/);
+  const keyArn = f.str('keyArn', KEY_ARN_RE);
   if (place !== undefined && !keyArn.startsWith(`arn:aws:payment-cryptography:${place.region}:${place.accountId}:key/`)) f.fail('keyArn', 'names another account or region');
   return { aliasName, keyArn };
 }
@@ -220,8 +227,8 @@ export function decodeSettings(text: string | object): RegionSettings {
   return { defaultReplicationRegions: regions, mpa };
 }
 
-export function applySettings(s: RegionState, text: string | object): void {
-  const settings = decodeSettings(text);
+/** Decoded settings into a state (MPA associations added by action). */
+export function applySettings(s: RegionState, settings: RegionSettings): void {
   s.defaultReplicationRegions = settings.defaultReplicationRegions;
   for (const m of settings.mpa.values()) s.mpa.set(m.action, m);
 }
@@ -259,10 +266,6 @@ export function storedCa(c: CaRecord): CaRecord {
   return { algorithm: c.algorithm, certificate: c.certificate, sealedPrivateKey: c.sealedPrivateKey, createdAt: c.createdAt };
 }
 
-export function encodeCa(c: CaRecord): string {
-  return JSON.stringify(storedCa(c));
-}
-
 export function decodeCa(json: string | object): CaRecord {
   const v = parseObject(json, 'emulator CA');
   // stored before ECC CAs existed: the RSA-4096 CA
@@ -274,10 +277,6 @@ export function decodeCa(json: string | object): CaRecord {
     sealedPrivateKey: sealedBlob(v.sealedPrivateKey, 'emulator CA'),
     createdAt: time(v.createdAt, 'createdAt', 'emulator CA'),
   };
-}
-
-export function encodeToken(t: TokenRecord): string {
-  return JSON.stringify(storedToken(t));
 }
 
 export function storedToken(t: TokenRecord): TokenRecord {
