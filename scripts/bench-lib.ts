@@ -2,6 +2,8 @@
 // `run(): Promise<BenchRow[]>`; scripts/bench.ts runs them all and prints one table.
 // Rule: check the result of the operation before timing it.
 
+import { request, type Agent } from 'node:http';
+
 export interface BenchRow {
   /** Package or area, e.g. "keyblock". */
   group: string;
@@ -65,4 +67,36 @@ export async function benchAsync(
 
 export function formatOps(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/**
+ * One awsJson1_0 control-plane call with plain node:http, no SDK: the "plain client" side of the
+ * HTTP rows. The Authorization header is SigV4-shaped (it names the region) but not signed, as an
+ * emulator without --credentials-file accepts. Resolves with the body of a 200, rejects otherwise.
+ */
+export function controlPlanePost(agent: Agent | undefined, url: URL, target: string, body: string, region = 'us-east-1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `PaymentCryptographyControlPlane.${target}`,
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260110/${region}/payment-cryptography/aws4_request, SignedHeaders=host, Signature=0`,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`${target}: HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -2,37 +2,10 @@
 // (B) the built `paycrypt migrate import` as a child process. Both import every block and return
 // the KCV the service answered for each, so the caller can check them.
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { controlPlanePost } from '../../../scripts/bench-lib.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BIN, SOURCE_TAG, type Block } from './fixtures.js';
-
-/** One awsJson1_0 control-plane call, no SDK: a fixed (unverified) SigV4-shaped header naming the region. */
-function rawPost(agent: Agent, url: URL, region: string, target: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `PaymentCryptographyControlPlane.${target}`,
-          authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260110/${region}/payment-cryptography/aws4_request, SignedHeaders=host, Signature=0`,
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`${target}: HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 export interface Timed {
   /** the service's KCV per block, in input order */
@@ -53,7 +26,7 @@ export async function plainImport(endpoint: string, region: string, kekArn: stri
         const i = next++;
         const b = blocks[i]!;
         const body = JSON.stringify({ KeyMaterial: { Tr31KeyBlock: { WrappingKeyIdentifier: kekArn, WrappedKeyBlock: b.block } }, Tags: [{ Key: SOURCE_TAG, Value: b.source }] });
-        const out = JSON.parse(await rawPost(agent, url, region, 'ImportKey', body)) as { Key?: { KeyCheckValue?: string } };
+        const out = JSON.parse(await controlPlanePost(agent, url, 'ImportKey', body, region)) as { Key?: { KeyCheckValue?: string } };
         kcvs[i] = out.Key?.KeyCheckValue ?? '';
       }
     }),

@@ -1,8 +1,8 @@
 import { CreateKeyCommand, GetKeyCommand, PaymentCryptographyClient, type CreateKeyCommandInput } from '@aws-sdk/client-payment-cryptography';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { benchAsync, type BenchRow } from '../../../scripts/bench-lib.js';
+import { benchAsync, controlPlanePost, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator, inProcessHandler } from '../src/index.js';
 import { startChild } from './child.js';
 import { runDataPlane } from './data-plane.js';
@@ -23,34 +23,6 @@ function gcFunction(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-
-/** A minimal keep-alive client (pre-signed-looking request, no SDK): the server's throughput. */
-function rawPost(agent: Agent, url: URL, target: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `PaymentCryptographyControlPlane.${target}`,
-          authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260110/us-east-1/payment-cryptography/aws4_request, SignedHeaders=host, Signature=0',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function memoryPerKey(): Promise<BenchRow> {
   const gc = gcFunction();
@@ -110,9 +82,9 @@ export async function run(): Promise<BenchRow[]> {
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
     const url = new URL(endpoint);
     const body = JSON.stringify({ KeyIdentifier: k.KeyArn });
-    if (!(await rawPost(agent, url, 'GetKey', body)).includes(k.KeyCheckValue!)) throw new Error('raw GetKey wrong');
+    if (!(await controlPlanePost(agent, url, 'GetKey', body)).includes(k.KeyCheckValue!)) throw new Error('raw GetKey wrong');
     rows.push(
-      await benchAsync('emulator', 'GetKey over HTTP keep-alive, plain node:http client, 16 in flight', () => rawPost(agent, url, 'GetKey', body), {
+      await benchAsync('emulator', 'GetKey over HTTP keep-alive, plain node:http client, 16 in flight', () => controlPlanePost(agent, url, 'GetKey', body), {
         concurrency: 16,
         target: '≥ 5,000',
       }),

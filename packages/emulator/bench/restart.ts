@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchRow } from '../../../scripts/bench-lib.js';
+import { controlPlanePost, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator } from '../src/index.js';
 
 /**
@@ -95,34 +94,19 @@ function restartProcess(bin: string, dataDir: string, arn: string, kcv: string):
       if (m === null) return;
       out = '';
       const url = new URL(m[1]!);
-      const body = JSON.stringify({ KeyIdentifier: arn });
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/',
-          headers: {
-            'content-type': 'application/x-amz-json-1.0',
-            'x-amz-target': 'PaymentCryptographyControlPlane.GetKey',
-            authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260110/us-east-1/payment-cryptography/aws4_request, SignedHeaders=host, Signature=0',
-          },
+      controlPlanePost(undefined, url, 'GetKey', JSON.stringify({ KeyIdentifier: arn })).then(
+        (text) => {
+          const seconds = (performance.now() - t0) / 1000;
+          child.removeAllListeners('exit');
+          child.kill('SIGTERM');
+          if (!text.includes(`"KeyCheckValue":"${kcv}"`)) reject(new Error('restart: GetKey answered another KCV'));
+          else resolve(seconds);
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const seconds = (performance.now() - t0) / 1000;
-            child.removeAllListeners('exit');
-            child.kill('SIGTERM');
-            const text = Buffer.concat(chunks).toString();
-            if (res.statusCode !== 200 || !text.includes(`"KeyCheckValue":"${kcv}"`)) reject(new Error(`restart: GetKey answered ${res.statusCode}`));
-            else resolve(seconds);
-          });
+        (e: unknown) => {
+          child.kill('SIGTERM');
+          reject(e as Error);
         },
       );
-      req.on('error', reject);
-      req.end(body);
     });
   });
 }
