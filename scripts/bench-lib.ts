@@ -2,6 +2,7 @@
 // `run(): Promise<BenchRow[]>`; scripts/bench.ts runs them all and prints one table.
 // Rule: check the result of the operation before timing it.
 
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type Agent } from 'node:http';
 
 export interface BenchRow {
@@ -98,5 +99,26 @@ export function controlPlanePost(agent: Agent | undefined, url: URL, target: str
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * A server as its own process (`node ARGS…`, the way it is deployed, so server and client each get
+ * a core): resolves once it prints `listening on http://…`, rejects if it exits first.
+ */
+export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; endpoint: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m === null) return;
+      child.stdout!.off('data', onData);
+      child.removeAllListeners('exit');
+      resolve({ child, endpoint: m[1]! });
+    };
+    child.stdout!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
 }

@@ -1,7 +1,7 @@
 import { CreateKeyCommand } from '@aws-sdk/client-payment-cryptography';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { benchAsync, type BenchRow } from '../../../scripts/bench-lib.js';
+import { benchAsync, startServerProcess, type BenchRow } from '../../../scripts/bench-lib.js';
 import { createPaymentCryptography, GenerateCardValidationDataCommand } from '../src/index.js';
 
 /**
@@ -13,17 +13,7 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const CONCURRENCY = 8;
 
 function startChild(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const bin = new URL('../../emulator/src/bin/paycrypt-emulator.ts', import.meta.url).pathname;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
+  return startServerProcess(['--import', 'tsx', new URL('../../emulator/src/bin/paycrypt-emulator.ts', import.meta.url).pathname, '--port', '0']);
 }
 
 function rawPost(agent: Agent, url: URL, path: string, body: string): Promise<string> {

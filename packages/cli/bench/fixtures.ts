@@ -7,11 +7,12 @@ import {
   type KeySummary,
 } from '@aws-sdk/client-payment-cryptography';
 import { prepareKbpk, tr31HeaderFieldsFromAws, wrapTr31 } from '@paycrypt/keyblock';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess } from '../../../scripts/bench-lib.js';
 
 export const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(PACKAGE_DIR, 'dist', 'paycrypt.js');
@@ -26,16 +27,7 @@ export function buildBin(): void {
 
 /** `paycrypt emulator serve --port 0` in its own process: server and clients each get a core. */
 export function startEmulator(): Promise<{ child: ChildProcess; endpoint: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'emulator', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
+  return startServerProcess([BIN, 'emulator', 'serve', '--port', '0']);
 }
 
 export function client(endpoint: string, region: string): PaymentCryptographyClient {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { controlPlanePost, type BenchRow } from '../../../scripts/bench-lib.js';
+import { controlPlanePost, startServerProcess, type BenchRow } from '../../../scripts/bench-lib.js';
 import { Emulator } from '../src/index.js';
 
 /**
@@ -79,34 +78,15 @@ async function createKeys(dataDir: string, lmk: Uint8Array): Promise<{ last: { K
 }
 
 /** Seconds from spawn to the first answered GetKey of `arn` (with the right KCV). */
-function restartProcess(bin: string, dataDir: string, arn: string, kcv: string): Promise<number> {
+async function restartProcess(bin: string, dataDir: string, arn: string, kcv: string): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'emulator', 'serve', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PAYCRYPT_EMULATOR_LMK: LMK_HEX },
-  });
-  return new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m === null) return;
-      out = '';
-      const url = new URL(m[1]!);
-      controlPlanePost(undefined, url, 'GetKey', JSON.stringify({ KeyIdentifier: arn })).then(
-        (text) => {
-          const seconds = (performance.now() - t0) / 1000;
-          child.removeAllListeners('exit');
-          child.kill('SIGTERM');
-          if (!text.includes(`"KeyCheckValue":"${kcv}"`)) reject(new Error('restart: GetKey answered another KCV'));
-          else resolve(seconds);
-        },
-        (e: unknown) => {
-          child.kill('SIGTERM');
-          reject(e as Error);
-        },
-      );
-    });
-  });
+  const { child, endpoint } = await startServerProcess([bin, 'emulator', 'serve', '--port', '0', '--data-dir', dataDir], { ...process.env, PAYCRYPT_EMULATOR_LMK: LMK_HEX });
+  try {
+    const text = await controlPlanePost(undefined, new URL(endpoint), 'GetKey', JSON.stringify({ KeyIdentifier: arn }));
+    const seconds = (performance.now() - t0) / 1000;
+    if (!text.includes(`"KeyCheckValue":"${kcv}"`)) throw new Error('restart: GetKey answered another KCV');
+    return seconds;
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
