@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand, ListKeysCommand, PaymentCryptographyClient } from '@aws-sdk/client-payment-cryptography';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, buildOnce, json, run } from './run-cli.js';
 
@@ -48,6 +48,22 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe('paycrypt emulator serve', () => {
+  it('the LMK by the emulator\'s rules: a malformed one is exit 2 without its value, one inside the data directory exit 2, an unreadable file exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paycrypt-serve-lmk-'));
+    const short = 'A1B2C3D4E5F60718293A4B5C6D7E8F90'; // 32 hex digits: half an AES-256 key
+    const bad = run(['emulator', 'serve', '--port', '0'], { env: { PAYCRYPT_EMULATOR_LMK: short } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('PAYCRYPT_EMULATOR_LMK: expected 64 hex digits');
+    expect(bad.stderr + bad.stdout).not.toContain(short);
+    const inside = run(['emulator', 'serve', '--port', '0', '--data-dir', join(dir, 'state'), '--lmk-file', join(dir, 'state', 'k.lmk')], { env: { PAYCRYPT_EMULATOR_LMK: '' } });
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toMatch(/must not be inside the data directory/);
+    mkdirSync(join(dir, 'folder.lmk'));
+    const unreadable = run(['emulator', 'serve', '--port', '0', '--lmk-file', join(dir, 'folder.lmk')], { env: { PAYCRYPT_EMULATOR_LMK: '' } });
+    expect(unreadable.code).toBe(3);
+    expect(unreadable.stderr).toContain('cannot read the LMK file (EISDIR)');
+  });
+
   it('--credentials-file: the AWS SDK signed with the right secret is served as its account, a wrong secret gets 403; --allowed-host', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paycrypt-serve-creds-'));
     const file = join(dir, 'credentials');

@@ -1,4 +1,5 @@
 export { Emulator, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, lmkCheckValue, type EmulatorOptions, type CallOptions } from './emulator.js';
+export { loadLmk, LMK_ENV, type LmkOptions, type LoadedLmk } from './vault/lmk.js';
 export { inProcessHandler, type InProcessHandler } from './transport/in-process.js';
 export { startHttpServer, type HttpServerOptions, type RunningServer } from './transport/http-server.js';
 export { handleRequest } from './protocol/router.js';

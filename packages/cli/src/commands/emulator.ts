@@ -10,6 +10,14 @@ function int(v: unknown, flag: string, min: number, max = Number.MAX_SAFE_INTEGE
   return n;
 }
 
+/** An LMK that cannot be loaded, as a CLI error: its messages name the file or variable, never a key. */
+function lmkError(e: unknown): CliError {
+  const msg = e instanceof Error ? e.message : '';
+  if (/expected 64 hex digits/.test(msg)) return new CliError('INVALID_KEY', msg);
+  if (/must not be inside the data directory/.test(msg)) return new CliError('USAGE', msg);
+  return new CliError('SERVICE_ERROR', `cannot read the LMK file (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+}
+
 export function registerEmulator(program: Command): void {
   const emu = program.command('emulator').description('the AWS Payment Cryptography emulator (control and data plane) over HTTP');
   examples(emu, 'paycrypt emulator serve --port 8443 --data-dir ./state');
@@ -48,7 +56,7 @@ export function registerEmulator(program: Command): void {
         };
         const dataDir = opts.dataDir as string | undefined;
         // loaded only for this command: the emulator is the largest part of the bundle
-        const [{ Emulator, DEFAULT_ACCOUNT_ID, startHttpServer, loadCredentialsFile }, { loadEmulatorLmk }] = await Promise.all([import('@paycrypt/emulator'), import('../lmk.js')]);
+        const { Emulator, DEFAULT_ACCOUNT_ID, startHttpServer, loadCredentialsFile, loadLmk } = await import('@paycrypt/emulator');
         const accountId = (opts.accountId as string | undefined) ?? DEFAULT_ACCOUNT_ID;
         const credentialsFile = opts.credentialsFile as string | undefined;
         let credentials: Awaited<ReturnType<typeof loadCredentialsFile>> | undefined;
@@ -59,7 +67,10 @@ export function registerEmulator(program: Command): void {
           throw new CliError('USAGE', `--credentials-file: ${e instanceof Error ? e.message : 'cannot be read'}`);
         }
         const allowedHosts = opts.allowedHost as string[] | undefined;
-        const lmk = await loadEmulatorLmk(opts.lmkFile as string | undefined, dataDir);
+        // the emulator's own rules (environment, --lmk-file, DIR.lmk beside --data-dir, else random)
+        const lmk = await loadLmk({ lmkFile: opts.lmkFile as string | undefined, dataDir }).catch((e: unknown) => {
+          throw lmkError(e);
+        });
         let emulator: Awaited<ReturnType<typeof Emulator.open>>;
         let running: Awaited<ReturnType<typeof startHttpServer>>;
         try {
