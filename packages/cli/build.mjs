@@ -64,6 +64,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: false,
   legalComments: 'none',

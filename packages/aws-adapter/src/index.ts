@@ -69,7 +69,8 @@ export { fetchTransport, type DataPlaneTransport, type DataPlaneHttpRequest, typ
 export { serializeRequest } from './data-plane/serialize.js';
 export { resolveDataPlaneEndpoint, type EndpointParams } from './endpoints/resolve.js';
 export { inProcessDataPlaneTransport } from './emulator-transport.js';
-export { createPaymentCryptography, endpointsFromEnv, EMULATOR_CREDENTIALS, type PaymentCryptography, type PaymentCryptographyOptions, type Target, type Environment } from './factory.js';
+export { createPaymentCryptography, type PaymentCryptography, type PaymentCryptographyOptions } from './factory.js';
+export { endpointsFromEnv, resolveTarget, EMULATOR_CREDENTIALS, type ResolvedTarget, type TargetOptions, type Target, type Environment } from './target.js';
 export { openExportedTr34KeyBlock, type OpenedTr34Export } from './cross-check/tr34.js';
 export { openExportedKeyBlock, keyCheckValue, type OpenedKeyBlock, type ServiceKeyCheckValue, type KeyCheckValueAlgorithm } from './cross-check/key-block.js';
 export { expectedCardValidationData, checkCardValidationData, type CardValidationAttributes, type CardValidationCheck } from './cross-check/card-validation.js';

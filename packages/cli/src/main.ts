@@ -16,14 +16,14 @@ Key material is never taken from the command line: use --<name>-file PATH ("-" =
 --<name>-env NAME. With --json every run prints one JSON object; a failure is
 {"ok":false,"error":{"code":"...","message":"..."}} with a stable code.`;
 
-function program(): Command {
+async function program(args: readonly string[]): Promise<Command> {
   const p = new Command('paycrypt')
     .description('Payment key exchange from the shell: TR-31 key blocks, KCVs, DUKPT, CVV, PIN, MAC, EMV, key ceremonies, the emulator')
     .version(VERSION)
     .option('--json', 'machine-readable output: one JSON object per run')
     .showHelpAfterError(false)
     .addHelpText('after', EXIT_HELP);
-  registerCommands(p);
+  await registerCommands(p, args);
   return p;
 }
 
@@ -49,7 +49,7 @@ function toCliError(e: unknown): CliError {
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const args = argv.slice(2);
   jsonMode.on = args.includes('--json');
-  const p = program();
+  const p = await program(args);
   configure(p);
   try {
     refuseSecretsInArgv(args);

@@ -4,6 +4,7 @@
  * @paycrypt/aws-adapter (the real AWS SDK control-plane client and the adapter's data-plane client).
  */
 import { Option, type Command } from 'commander';
+import { resolveTarget, type ResolvedTarget } from '@paycrypt/aws-adapter/target';
 import { CliError } from './errors.js';
 
 export interface ServiceFlags {
@@ -54,21 +55,36 @@ export async function resolveRegion(flags: ServiceFlags): Promise<string | undef
 
 export type Service = import('@paycrypt/aws-adapter').PaymentCryptography;
 
-/** Opens the clients; a failure to configure them is a usage error (exit 2). */
-export async function connect(flags: ServiceFlags, defaultTarget: 'emulator' | undefined): Promise<Service> {
+export type Where = ResolvedTarget;
+
+/**
+ * Where the flags and the environment point, decided as the adapter's factory decides it, without
+ * loading the AWS SDK (\`@paycrypt/aws-adapter/target\`); a bad choice is a usage error (exit 2).
+ */
+export async function resolveService(flags: ServiceFlags, defaultTarget: 'emulator' | undefined): Promise<Where> {
   const envTarget = process.env['PAYCRYPT_TARGET']?.trim() || undefined;
   const target = flags.target ?? envTarget ?? (defaultTarget ?? (flags.endpoint !== undefined || process.env['AWS_ENDPOINT_URL'] ? 'emulator' : undefined));
   if (target === undefined) throw new CliError('USAGE', '--target: give emulator or aws (or set PAYCRYPT_TARGET)');
   if (target !== 'emulator' && target !== 'aws') throw new CliError('USAGE', '--target: expected emulator or aws');
   if (flags.endpoint !== undefined && !/^https?:\/\//.test(flags.endpoint)) throw new CliError('USAGE', '--endpoint: expected an http:// or https:// URL');
-  // the standard provider chain reads the profile from AWS_PROFILE when it resolves credentials
   const region = await resolveRegion(flags);
+  try {
+    return resolveTarget({ target, endpoint: flags.endpoint, region });
+  } catch (e) {
+    throw new CliError('USAGE', e instanceof Error ? e.message.replace(/"region" is required.*/, '--region is required for target aws (or AWS_REGION, or a profile with a region)') : 'cannot configure the service client');
+  }
+}
+
+/** Opens the clients (the AWS SDK's control-plane client, the adapter's data-plane client); a failure to configure them is a usage error (exit 2). */
+export async function connect(flags: ServiceFlags, defaultTarget: 'emulator' | undefined): Promise<Service> {
+  const where = await resolveService(flags, defaultTarget);
+  // the standard provider chain reads the profile from AWS_PROFILE when it resolves credentials
   if (flags.profile !== undefined) process.env['AWS_PROFILE'] = flags.profile;
   const { createPaymentCryptography } = await import('@paycrypt/aws-adapter');
   try {
-    return createPaymentCryptography({ target, endpoint: flags.endpoint, region });
+    return createPaymentCryptography({ target: where.target, endpoint: flags.endpoint, region: where.region });
   } catch (e) {
-    throw new CliError('USAGE', e instanceof Error ? e.message.replace(/"region" is required.*/, '--region is required for target aws (or AWS_REGION, or a profile with a region)') : 'cannot configure the service client');
+    throw new CliError('USAGE', e instanceof Error ? e.message : 'cannot configure the service client');
   }
 }
 

@@ -7,7 +7,7 @@ import { BIN, buildOnce, json, pooled, run, runAsync, tempFile } from './run-cli
 beforeAll(buildOnce);
 
 const LEAVES = [
-  'tr31 inspect', 'tr31 wrap', 'tr31 unwrap', 'kcv', 'dukpt ipek', 'dukpt key', 'cvv generate', 'cvv verify',
+  'tr31 inspect', 'tr31 wrap', 'tr31 unwrap', 'tr34 inspect', 'tr34 build', 'tr34 open', 'kcv', 'dukpt ipek', 'dukpt key', 'cvv generate', 'cvv verify',
   'pin block encode', 'pin block decode', 'pin pvv generate', 'pin pvv verify', 'pin ibm3624 offset', 'pin ibm3624 pin', 'pin ibm3624 verify',
   'mac generate', 'mac verify', 'emv arqc generate', 'emv arqc verify', 'emv arpc', 'components combine', 'components split', 'emulator serve',
   'keys export', 'keys import', 'migrate import', 'demo',
@@ -17,8 +17,21 @@ describe('paycrypt --help', () => {
   it('lists every command group and the exit codes', () => {
     const r = run(['--help']);
     expect(r.code).toBe(0);
-    for (const g of ['tr31', 'kcv', 'dukpt', 'cvv', 'pin', 'mac', 'emv', 'components', 'emulator', 'keys', 'migrate', 'demo']) expect(r.stdout).toMatch(new RegExp(`^  ${g}\\b`, 'm'));
+    for (const g of ['tr31', 'tr34', 'kcv', 'dukpt', 'cvv', 'pin', 'mac', 'emv', 'components', 'emulator', 'keys', 'migrate', 'demo']) expect(r.stdout).toMatch(new RegExp(`^  ${g}\\b`, 'm'));
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 verification failed or mismatch, 2 usage error, 3 service error.');
+  });
+  // only the named command's module is loaded (src/commands/index.ts); any other first word gets all
+  it('help, a misspelt command and a program option before the command reach the same commands', () => {
+    const help = run(['help', 'migrate']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: paycrypt migrate [options] [command]');
+    const typo = run(['tr13', 'inspect']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("error: unknown command 'tr13'");
+    expect(typo.stderr).toContain('(Did you mean tr31?)');
+    const opt = run(['--json', 'kcv', '--help']);
+    expect(opt.code).toBe(0);
+    expect(opt.stdout).toContain('Usage: paycrypt kcv [options]');
   });
   it(`every one of the ${LEAVES.length} commands has --help with an example of itself`, async () => {
     const rs = await pooled(LEAVES.map((c) => () => runAsync([...c.split(' '), '--help'])));

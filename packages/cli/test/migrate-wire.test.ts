@@ -65,7 +65,7 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
     });
     const cp = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'eu-west-3', creds, 2);
     const out = await cp.call('ListKeys', { MaxResults: 7 });
-    cp.close();
+    await cp.close();
     server.close();
     expect(seen).toMatchObject({ ok: true, target: 'PaymentCryptographyControlPlane.ListKeys', type: 'application/x-amz-json-1.0', body: { MaxResults: 7 } });
     expect(seen!.scope.slice(0, 2)).toEqual(['eu-west-3', 'payment-cryptography']);
@@ -89,7 +89,7 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
     const cp = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'us-east-1', creds, 1);
     const errors: Record<string, unknown>[] = [];
     for (let k = 0; k < answers.length; k++) errors.push(await cp.call('ListAliases', {}).then(() => ({}), (e: Record<string, unknown>) => e));
-    cp.close();
+    await cp.close();
     server.close();
     expect(errors.map((e) => [e['name'], e['$fault'], (e['$metadata'] as { httpStatusCode?: number })?.httpStatusCode, e['message']])).toEqual([
       ['ValidationException', 'client', 400, 'bad KeyArn'],
@@ -114,13 +114,13 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
     await cp.call('ListAliases', {});
     await expect(cp.call('ListAliases', {})).resolves.toMatchObject({ Aliases: [] });
     expect(requests).toBe(3); // first; second (closed); the retry on a new connection
-    cp.close();
+    await cp.close();
     server.close();
 
     const dead = await fakeService((_req, _body, _n, res) => res.socket!.destroy());
     const cp2 = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port: dead.port, path: '/' }, 'us-east-1', creds, 1);
     const e = await cp2.call('ListAliases', {}).then(() => undefined, (x: unknown) => x);
-    cp2.close();
+    await cp2.close();
     dead.server.close();
     expect(e).toBeInstanceOf(Error);
     expect(isServiceFault(e)).toBe(true); // no answer: the service's problem, exit 3

@@ -5,39 +5,40 @@
  * - `wireCalls`: an emulator over HTTP. awsJson1_0 (`POST`, `X-Amz-Target:
  *   PaymentCryptographyControlPlane.<Op>`) over one keep-alive node:http(s) agent, signed with
  *   SigV4 by `@smithy/signature-v4` (the SDK's own signer) with the credentials, region and
- *   endpoint the SDK client was configured with; failures become the SDK's
- *   `PaymentCryptographyServiceException` (`name`, `$fault`, `$metadata`), so callers handle both
- *   ways alike.
+ *   endpoint the adapter's factory would give the SDK client (`resolveTarget`, and its emulator
+ *   credentials); failures become a `WireServiceError` with the fields of the SDK's service
+ *   exceptions (`name`, `$fault`, `$metadata`, `message`), so callers handle both ways alike.
  *
  * Why two: the SDK's per-call work (middleware stack, endpoint rules, user agent, retry
  * bookkeeping) costs about three times the CPU of the request itself, which makes the CLI, not the
  * emulator, the limit of a bulk import (packages/cli/bench: issue 13 asks for ≥ 70 % of the
  * emulator's ImportKey rate). Against AWS the service's quotas are the limit, and the SDK's retry
- * strategy (throttling, backoff) is worth its cost, so target aws keeps the SDK.
+ * strategy (throttling, backoff) is worth its cost, so target aws keeps the SDK. The wire path
+ * also starts faster: it loads neither the SDK client nor the adapter (about 1.3 MB of bundle).
  * NOTE: the wire path retries nothing except a request whose reused keep-alive socket was reset
  * before any answer (Node's documented `reusedSocket` case: the server closed an idle socket, the
  * request was never read). The emulator does not throttle.
  */
-import {
-  PaymentCryptographyServiceException,
-  type CreateAliasCommandInput,
-  type CreateAliasCommandOutput,
-  type ImportKeyCommandInput,
-  type ImportKeyCommandOutput,
-  type ListAliasesCommandInput,
-  type ListAliasesCommandOutput,
-  type ListKeysCommandInput,
-  type ListKeysCommandOutput,
-  type ListTagsForResourceCommandInput,
-  type ListTagsForResourceCommandOutput,
-  type UpdateAliasCommandInput,
-  type UpdateAliasCommandOutput,
+import type {
+  CreateAliasCommandInput,
+  CreateAliasCommandOutput,
+  ImportKeyCommandInput,
+  ImportKeyCommandOutput,
+  ListAliasesCommandInput,
+  ListAliasesCommandOutput,
+  ListKeysCommandInput,
+  ListKeysCommandOutput,
+  ListTagsForResourceCommandInput,
+  ListTagsForResourceCommandOutput,
+  UpdateAliasCommandInput,
+  UpdateAliasCommandOutput,
 } from '@aws-sdk/client-payment-cryptography';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Service } from '../service.js';
+import { EMULATOR_CREDENTIALS } from '@paycrypt/aws-adapter/target';
+import { connect, resolveService, type Service, type ServiceFlags } from '../service.js';
 
 interface Ops {
   ListKeys: [ListKeysCommandInput, ListKeysCommandOutput];
@@ -52,20 +53,21 @@ export type Op = keyof Ops;
 export interface ControlPlane {
   readonly via: 'sdk' | 'wire';
   call<O extends Op>(op: O, input: Ops[O][0]): Promise<Ops[O][1]>;
-  /** closes the wire path's sockets (the SDK client is closed with the service) */
-  close(): void;
+  /** closes the sockets, or the SDK's clients */
+  close(): Promise<void>;
 }
 
-/** The wire path for an emulator over HTTP(S), else the SDK. */
-export async function controlPlane(svc: Service, concurrency: number): Promise<ControlPlane> {
-  if (svc.target === 'emulator' && svc.transport === 'http') {
-    const config = svc.controlPlane.config as unknown as { endpoint?: () => Promise<unknown>; credentials?: unknown };
-    const ep = (await config.endpoint?.()) as { protocol?: string; hostname?: string; port?: number; path?: string } | undefined;
-    if (ep?.hostname !== undefined && (ep.protocol === 'http:' || ep.protocol === 'https:') && typeof config.credentials === 'function') {
-      return wireCalls({ protocol: ep.protocol, hostname: ep.hostname, port: ep.port, path: ep.path ?? '/' }, svc.region, config.credentials as Credentials, concurrency);
+/** The wire path for an emulator over HTTP(S), else the SDK through the adapter (`connect`). */
+export async function controlPlane(flags: ServiceFlags, concurrency: number): Promise<ControlPlane> {
+  const where = await resolveService(flags, undefined);
+  if (where.target === 'emulator' && where.controlPlaneEndpoint !== undefined) {
+    const url = new URL(where.controlPlaneEndpoint);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+      const endpoint: WireEndpoint = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? undefined : Number(url.port), path: url.pathname };
+      return wireCalls(endpoint, where.region, async () => EMULATOR_CREDENTIALS, concurrency, url.host);
     }
   }
-  return sdkCalls(svc);
+  return sdkCalls(await connect(flags, undefined));
 }
 
 export async function sdkCalls(svc: Service): Promise<ControlPlane> {
@@ -81,7 +83,7 @@ export async function sdkCalls(svc: Service): Promise<ControlPlane> {
   return {
     via: 'sdk',
     call: (op, input) => svc.controlPlane.send(new (commands[op] as new (i: typeof input) => Parameters<typeof svc.controlPlane.send>[0])(input)) as never,
-    close() {},
+    close: () => svc.close(),
   };
 }
 
@@ -104,12 +106,12 @@ interface Answer {
   body: string;
 }
 
-export function wireCalls(endpoint: WireEndpoint, region: string, credentials: Credentials, concurrency: number): ControlPlane {
+/** `host`: the Host header (default hostname[:port]; an IPv6 literal needs its brackets) */
+export function wireCalls(endpoint: WireEndpoint, region: string, credentials: Credentials, concurrency: number, host = endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`): ControlPlane {
   const https = endpoint.protocol === 'https:';
   const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: concurrency });
   const send = https ? httpsRequest : httpRequest;
   const signer = new SignatureV4({ service: SIGNING_NAME, region, credentials, sha256: Hash.bind(null, 'sha256') });
-  const host = endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`;
 
   const post = (headers: Record<string, string>, body: string, retried = false): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -146,7 +148,7 @@ export function wireCalls(endpoint: WireEndpoint, region: string, credentials: C
       if (res.status >= 200 && res.status < 300) return { ...(res.body === '' ? {} : (JSON.parse(res.body) as object)), $metadata } as never;
       throw serviceException(res, $metadata);
     },
-    close() {
+    async close() {
       agent.destroy();
     },
   };
@@ -155,6 +157,18 @@ export function wireCalls(endpoint: WireEndpoint, region: string, credentials: C
 function header(h: IncomingMessage['headers'], name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** A service's error answer, with the fields of the SDK's service exceptions. */
+export class WireServiceError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: { httpStatusCode: number; requestId: string | undefined; attempts: number; totalRetryDelay: number };
+  constructor(name: string, message: string, $fault: 'client' | 'server', $metadata: WireServiceError['$metadata']) {
+    super(message);
+    this.name = name;
+    this.$fault = $fault;
+    this.$metadata = $metadata;
+  }
 }
 
 /**
@@ -172,5 +186,5 @@ function serviceException(res: Answer, $metadata: { httpStatusCode: number; requ
   const raw = header(res.headers, 'x-amzn-errortype') ?? (typeof parsed['__type'] === 'string' ? parsed['__type'] : undefined);
   const name = raw?.split(':')[0]?.split('#').pop() || `HTTP${res.status}`;
   const message = typeof parsed['message'] === 'string' ? parsed['message'] : typeof parsed['Message'] === 'string' ? parsed['Message'] : `HTTP ${res.status}`;
-  return new PaymentCryptographyServiceException({ name, $fault: res.status >= 500 ? 'server' : 'client', $metadata, message });
+  return new WireServiceError(name, message, res.status >= 500 ? 'server' : 'client', $metadata);
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CliError, EXIT } from '../errors.js';
 import { parseInput, type Entry } from './migrate-input.js';
 import type { ControlPlane } from './migrate-wire.js';
-import { connect, isServiceFault, serviceErrorText, serviceOptions, type ServiceFlags } from '../service.js';
+import { isServiceFault, serviceErrorText, serviceOptions, type ServiceFlags } from '../service.js';
 import { examples } from './common.js';
 
 /** The tag every imported key carries: the SHA-256 of its (encrypted) key block. A rerun skips what it finds. */
@@ -78,12 +78,8 @@ export function registerMigrate(program: Command): void {
       }
       const format = opts.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl');
       const entries = parseInput(text, format);
-      const svc = await connect(opts, undefined);
-      const cp = await (await import('./migrate-wire.js')).controlPlane(svc, concurrency);
-      const close = async (): Promise<void> => {
-        cp.close();
-        await svc.close();
-      };
+      const cp = await (await import('./migrate-wire.js')).controlPlane(opts, concurrency);
+      const close = (): Promise<void> => cp.close();
       let inv: Awaited<ReturnType<typeof inventory>>;
       try {
         inv = await inventory(cp, concurrency);
