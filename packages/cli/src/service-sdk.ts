@@ -1,5 +1,5 @@
 // Loaded with import() by the service commands only (a chunk of its own): the AWS SDK control-plane
-// commands and cli-progress, both CommonJS, imported statically here so esbuild gives them named exports.
+// commands, CommonJS, imported statically here so esbuild gives them named exports.
 export {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -11,5 +11,4 @@ export {
   ListTagsForResourceCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-payment-cryptography';
-export { SingleBar, Presets } from 'cli-progress';
 export { GetParametersForImportCommand } from '@aws-sdk/client-payment-cryptography';

@@ -63,7 +63,7 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
       seen = { ...sigv4Oracle({ method: req.method!, path: req.url!, headers: req.headers }, body, 'wire-test-secret'), target: req.headers['x-amz-target'], type: req.headers['content-type'], body: JSON.parse(body) };
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'req-1' }).end('{"Keys":[],"NextToken":null}');
     });
-    const cp = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'eu-west-3', creds, 2);
+    const cp = await wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'eu-west-3', creds, 2);
     const out = await cp.call('ListKeys', { MaxResults: 7 });
     await cp.close();
     server.close();
@@ -86,7 +86,7 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
     ];
     let i = 0;
     const { server, port } = await fakeService((_req, _body, _n, res) => answers[i++]!(res));
-    const cp = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'us-east-1', creds, 1);
+    const cp = await wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'us-east-1', creds, 1);
     const errors: Record<string, unknown>[] = [];
     for (let k = 0; k < answers.length; k++) errors.push(await cp.call('ListAliases', {}).then(() => ({}), (e: Record<string, unknown>) => e));
     await cp.close();
@@ -110,7 +110,7 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
       if (nth === 2) res.socket!.destroy(); // the second request on a connection: closed, never answered
       else res.writeHead(200).end('{"Aliases":[]}');
     });
-    const cp = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'us-east-1', creds, 1);
+    const cp = await wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'us-east-1', creds, 1);
     await cp.call('ListAliases', {});
     await expect(cp.call('ListAliases', {})).resolves.toMatchObject({ Aliases: [] });
     expect(requests).toBe(3); // first; second (closed); the retry on a new connection
@@ -118,12 +118,34 @@ describe('migrate import wire path (awsJson1_0, SigV4)', () => {
     server.close();
 
     const dead = await fakeService((_req, _body, _n, res) => res.socket!.destroy());
-    const cp2 = wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port: dead.port, path: '/' }, 'us-east-1', creds, 1);
+    const cp2 = await wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port: dead.port, path: '/' }, 'us-east-1', creds, 1);
     const e = await cp2.call('ListAliases', {}).then(() => undefined, (x: unknown) => x);
     await cp2.close();
     dead.server.close();
     expect(e).toBeInstanceOf(Error);
     expect(isServiceFault(e)).toBe(true); // no answer: the service's problem, exit 3
+  });
+
+  it('a request whose socket stays silent past the timeout fails with TimeoutError, on a fresh and on a reused socket', async () => {
+    const { server, port } = await fakeService((_req, _body, nth, res) => {
+      if (nth === 1) res.writeHead(200).end('{"Aliases":[]}'); // the first answer, then silence
+    });
+    const cp = await wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port, path: '/' }, 'us-east-1', creds, 1, { timeoutMs: 300 });
+    await expect(cp.call('ListAliases', {})).resolves.toMatchObject({ Aliases: [] });
+    const t0 = performance.now();
+    const e = await cp.call('ListAliases', {}).then(() => undefined, (x: unknown) => x);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(e).toMatchObject({ name: 'TimeoutError', message: 'no answer within 0.3 s' });
+    expect(isServiceFault(e)).toBe(true);
+    const silent = await fakeService(() => {});
+    const cp2 = await wireCalls({ protocol: 'http:', hostname: '127.0.0.1', port: silent.port, path: '/' }, 'us-east-1', creds, 1, { timeoutMs: 300 });
+    await expect(cp2.call('ListKeys', {})).rejects.toMatchObject({ name: 'TimeoutError' });
+    await cp.close();
+    await cp2.close();
+    server.closeAllConnections();
+    silent.server.closeAllConnections();
+    server.close();
+    silent.server.close();
   });
 });
 

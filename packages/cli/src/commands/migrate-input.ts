@@ -46,6 +46,14 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
+/** The names each field may go by, lower case, in order of preference. */
+const FIELDS = {
+  block: ['block', 'keyblock', 'wrappedkeyblock'],
+  wrappingKey: ['wrappingkey', 'wrappingkeyarn', 'wrappingkeyidentifier', 'kek'],
+  alias: ['alias', 'aliasname'],
+  tags: ['tags'],
+} as const;
+
 /** Reads a JSON-lines or CSV file (CSV: a header row naming block, wrappingKey, alias, tags). */
 export function parseInput(text: string, format: 'jsonl' | 'csv'): Entry[] {
   const lines = text.split(/\r?\n/);
@@ -69,17 +77,17 @@ export function parseInput(text: string, format: 'jsonl' | 'csv'): Entry[] {
         }
         rec = Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
       }
-      const pick = (...names: string[]): unknown => {
-        for (const n of names) for (const k of Object.keys(rec)) if (k.toLowerCase() === n.toLowerCase()) return rec[k];
+      // field names are matched without regard to case; of keys that differ only in case, the first
+      const byName = new Map<string, unknown>();
+      for (const k of Object.keys(rec)) {
+        const n = k.toLowerCase();
+        if (!byName.has(n)) byName.set(n, rec[k]);
+      }
+      const pick = (names: readonly string[]): unknown => {
+        for (const n of names) if (byName.has(n)) return byName.get(n);
         return undefined;
       };
-      const entry: Entry = {
-        line,
-        block: str(pick('block', 'keyBlock', 'WrappedKeyBlock')),
-        wrappingKey: str(pick('wrappingKey', 'wrappingKeyArn', 'wrappingKeyIdentifier', 'WrappingKeyIdentifier', 'kek')),
-        alias: str(pick('alias', 'aliasName')),
-        tags: tagsOf(pick('tags')),
-      };
+      const entry: Entry = { line, block: str(pick(FIELDS.block)), wrappingKey: str(pick(FIELDS.wrappingKey)), alias: str(pick(FIELDS.alias)), tags: tagsOf(pick(FIELDS.tags)) };
       if (entry.block === undefined) entry.error = 'no block';
       out.push(entry);
     } catch (e) {

@@ -35,8 +35,7 @@ import type {
 } from '@aws-sdk/client-payment-cryptography';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { EMULATOR_CREDENTIALS } from '@paycrypt/aws-adapter/target';
 import { connect, resolveService, type Service, type ServiceFlags } from '../service.js';
 
@@ -64,7 +63,7 @@ export async function controlPlane(flags: ServiceFlags, concurrency: number): Pr
     const url = new URL(where.controlPlaneEndpoint);
     if (url.protocol === 'http:' || url.protocol === 'https:') {
       const endpoint: WireEndpoint = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? undefined : Number(url.port), path: url.pathname };
-      return wireCalls(endpoint, where.region, async () => EMULATOR_CREDENTIALS, concurrency, url.host);
+      return wireCalls(endpoint, where.region, async () => EMULATOR_CREDENTIALS, concurrency, { host: url.host });
     }
   }
   return sdkCalls(await connect(flags, undefined));
@@ -106,22 +105,33 @@ interface Answer {
   body: string;
 }
 
-/** `host`: the Host header (default hostname[:port]; an IPv6 literal needs its brackets) */
-export function wireCalls(endpoint: WireEndpoint, region: string, credentials: Credentials, concurrency: number, host = endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`): ControlPlane {
-  const https = endpoint.protocol === 'https:';
-  const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: concurrency });
-  const send = https ? httpsRequest : httpRequest;
+export interface WireOptions {
+  /** the Host header (default hostname[:port]; an IPv6 literal needs its brackets) */
+  host?: string;
+  /** a request whose socket stays silent this long fails with TimeoutError (default 60 s) */
+  timeoutMs?: number;
+}
+
+/** node:https (and with it node:tls) is loaded only for an https endpoint. */
+export async function wireCalls(endpoint: WireEndpoint, region: string, credentials: Credentials, concurrency: number, options: WireOptions = {}): Promise<ControlPlane> {
+  const host = options.host ?? (endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`);
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+  const { Agent, request: send } = endpoint.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  // the agent's timeout is each socket's idle timeout, armed once per socket: a request whose
+  // socket stays silent that long is destroyed by its 'timeout' listener
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, timeout: timeoutMs });
   const signer = new SignatureV4({ service: SIGNING_NAME, region, credentials, sha256: Hash.bind(null, 'sha256') });
 
   const post = (headers: Record<string, string>, body: string, retried = false): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      const req = send({ agent, method: 'POST', host: endpoint.hostname, port: endpoint.port, path: endpoint.path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      const req = send({ agent, method: 'POST', host: endpoint.hostname, port: endpoint.port, path: endpoint.path, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
         res.on('error', reject);
       });
-      req.setTimeout(TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000} s`), { name: 'TimeoutError' })));
+      req.once('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { name: 'TimeoutError' })));
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (!retried && req.reusedSocket && e.code === 'ECONNRESET') post(headers, body, true).then(resolve, reject);
         else reject(e);
@@ -143,9 +153,16 @@ export function wireCalls(endpoint: WireEndpoint, region: string, credentials: C
         headers: { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `${TARGET_PREFIX}${op}` },
         body,
       });
-      const res = await post(signed.headers, body);
+      const headers = signed.headers;
+      headers['content-length'] = String(Buffer.byteLength(body));
+      const res = await post(headers, body);
       const $metadata = { httpStatusCode: res.status, requestId: header(res.headers, 'x-amzn-requestid'), attempts: 1, totalRetryDelay: 0 };
-      if (res.status >= 200 && res.status < 300) return { ...(res.body === '' ? {} : (JSON.parse(res.body) as object)), $metadata } as never;
+      if (res.status >= 200 && res.status < 300) {
+        const parsed = (res.body === '' ? null : JSON.parse(res.body)) as unknown;
+        const out = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+        out['$metadata'] = $metadata;
+        return out as never;
+      }
       throw serviceException(res, $metadata);
     },
     async close() {

@@ -25,8 +25,13 @@ async function pool(n: number, count: number, work: (i: number) => Promise<void>
   }));
 }
 
-/** Keys already imported (by their source tag) and the aliases of the account. */
+/** Keys already imported (by their source tag) and the aliases of the account (listed side by side). */
 async function inventory(cp: ControlPlane, concurrency: number): Promise<{ bySource: Map<string, Known>; aliases: Map<string, string | undefined> }> {
+  const [bySource, aliases] = await Promise.all([importedKeys(cp, concurrency), allAliases(cp)]);
+  return { bySource, aliases };
+}
+
+async function importedKeys(cp: ControlPlane, concurrency: number): Promise<Map<string, Known>> {
   const keys: { KeyArn?: string; KeyCheckValue?: string; KeyState?: string }[] = [];
   let token: string | undefined;
   do {
@@ -45,14 +50,18 @@ async function inventory(cp: ControlPlane, concurrency: number): Promise<{ bySou
       t = page.NextToken;
     } while (t !== undefined);
   });
+  return bySource;
+}
+
+async function allAliases(cp: ControlPlane): Promise<Map<string, string | undefined>> {
   const aliases = new Map<string, string | undefined>();
-  token = undefined;
+  let token: string | undefined;
   do {
     const page: { Aliases?: { AliasName?: string; KeyArn?: string }[]; NextToken?: string } = await cp.call('ListAliases', { MaxResults: 100, NextToken: token });
     for (const a of page.Aliases ?? []) if (a.AliasName !== undefined) aliases.set(a.AliasName, a.KeyArn);
     token = page.NextToken;
   } while (token !== undefined);
-  return { bySource, aliases };
+  return aliases;
 }
 
 export function registerMigrate(program: Command): void {
@@ -92,7 +101,7 @@ export function registerMigrate(program: Command): void {
       const started = Date.now();
       let bar: import('cli-progress').SingleBar | undefined;
       if (opts.progress !== false && process.stderr.isTTY === true) {
-        const { SingleBar, Presets } = await import('../service-sdk.js');
+        const { SingleBar, Presets } = await import('../progress.js');
         bar = new SingleBar(
           { format: 'import {bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted} | failed {failed}', stream: process.stderr, hideCursor: true, etaBuffer: 200, fps: 10 },
           Presets.shades_classic,
