@@ -65,7 +65,9 @@ export function migrateImport(file: string, endpoint: string, region: string, ke
     const start = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const kcvs: string[] = new Array(blocks.length).fill('');
-    let rest = '';
+    // while the bin runs, only line ends are counted and times taken (this process shares the two
+    // cores with the bin and the emulator); the lines are parsed after it exits
+    const chunks: Buffer[] = [];
     let lines = 0;
     let first = 0;
     let last = 0;
@@ -74,22 +76,26 @@ export function migrateImport(file: string, endpoint: string, region: string, ke
     let half = 0;
     child.stdout.on('data', (d: Buffer) => {
       const now = performance.now();
-      const text = rest + d.toString();
-      const cut = text.lastIndexOf('\n');
-      rest = text.slice(cut + 1);
-      for (const l of text.slice(0, cut + 1).split('\n')) {
-        if (l === '') continue;
-        const r = JSON.parse(l) as { line: number; status: string; keyCheckValue?: string };
-        if (lines++ === 0) first = now;
-        last = now;
-        if (lines === blocks.length) cpu = cpuSeconds(child.pid);
-        if (lines === Math.ceil(blocks.length / 2)) half = now;
-        // input line n holds blocks[n - 1]
-        if (r.status === 'imported') kcvs[r.line - 1] = r.keyCheckValue ?? '';
-      }
+      chunks.push(d);
+      let n = 0;
+      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) n++;
+      if (n === 0) return;
+      if (lines === 0) first = now;
+      if (lines < Math.ceil(blocks.length / 2) && lines + n >= Math.ceil(blocks.length / 2)) half = now;
+      lines += n;
+      last = now;
+      if (lines === blocks.length) cpu = cpuSeconds(child.pid);
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, kcvs, seconds: (last - start) / 1000, firstLine: (first - start) / 1000, halfLine: (half - start) / 1000, cpu }));
+    child.on('close', (code) => {
+      for (const l of Buffer.concat(chunks).toString().split('\n')) {
+        if (l === '') continue;
+        const r = JSON.parse(l) as { line: number; status: string; keyCheckValue?: string };
+        // input line n holds blocks[n - 1]
+        if (r.status === 'imported') kcvs[r.line - 1] = r.keyCheckValue ?? '';
+      }
+      resolve({ code, stderr, kcvs, seconds: (last - start) / 1000, firstLine: (first - start) / 1000, halfLine: (half - start) / 1000, cpu });
+    });
   });
 }
