@@ -4,10 +4,10 @@
  * - `sdkCalls`: the adapter's AWS SDK client (target aws, and the in-process emulator);
  * - `wireCalls`: an emulator over HTTP. awsJson1_0 (`POST`, `X-Amz-Target:
  *   PaymentCryptographyControlPlane.<Op>`) over one keep-alive node:http(s) agent, signed with
- *   SigV4 by the `aws4` library with the credentials, region and endpoint the adapter's factory
- *   would give the SDK client (`resolveTarget`, and its emulator
- *   credentials); failures become a `WireServiceError` with the fields of the SDK's service
- *   exceptions (`name`, `$fault`, `$metadata`, `message`), so callers handle both ways alike.
+ *   SigV4 by the `aws4` library, with the region, endpoint and credentials the adapter's factory
+ *   would give the SDK client (`resolveTarget`, `EMULATOR_CREDENTIALS`); failures become a
+ *   `WireServiceError` with the fields of the SDK's service exceptions (`name`, `$fault`,
+ *   `$metadata`, `message`), so callers handle both ways alike.
  *
  * Why two: the SDK's per-call work (middleware stack, endpoint rules, user agent, retry
  * bookkeeping) costs about three times the CPU of the request itself, which makes the CLI, not the
