@@ -116,50 +116,77 @@ describe('data directory', () => {
 // ---- a real child-process HTTP server, killed with SIGKILL, restarted ---------------------------
 
 describe('HTTP server in a child process', () => {
-  it('keys acknowledged before a SIGKILL are all back after a restart, KCVs unchanged', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-child-')), 'data');
+  /** 20 callers create keys without pause; the server is killed (SIGKILL) after 60 answers. */
+  async function createThenKill(dataDir: string): Promise<{ acknowledged: Map<string, string>; interrupted: number }> {
     const s1 = await startServer(dataDir);
     const c1 = new PaymentCryptographyClient({ region: 'eu-west-2', endpoint: s1.endpoint, credentials, maxAttempts: 1 });
     const acknowledged = new Map<string, string>();
-    let killed = false;
+    let killRequested = false;
+    let killSent = false;
     let interrupted = 0;
     const create = () =>
       c1
         .send(new CreateKeyCommand({ Exportable: true, KeyAttributes: { KeyUsage: 'TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyAlgorithm: 'AES_128', KeyModesOfUse: { Encrypt: true, Wrap: true } } }))
         .then((o) => {
           acknowledged.set(o.Key!.KeyArn!, o.Key!.KeyCheckValue!);
-          if (acknowledged.size >= 60 && !killed) {
-            killed = true;
-            s1.child.kill('SIGKILL'); // kill while others are in flight
+          if (acknowledged.size >= 60 && !killRequested) {
+            killRequested = true;
+            // a little later, while every caller has a request out (answers go out in group-commit
+            // batches: a kill from this handler could find all the others answered already)
+            setTimeout(() => {
+              killSent = true;
+              s1.child.kill('SIGKILL');
+            }, 15);
           }
         });
     for (let i = 0; i < 10; i++) await create();
-    // then 20 callers creating without pause until the kill (concurrent appends share one fdatasync)
+    // concurrent appends share one fdatasync; each caller goes on until it sees the server gone.
+    // A create sent before the kill that then failed was interrupted by it.
     const worker = async (): Promise<void> => {
-      while (!killed) await create().catch(() => void interrupted++);
+      for (;;) {
+        const before = !killSent;
+        try {
+          await create();
+        } catch {
+          if (before) interrupted++;
+          return;
+        }
+      }
     };
     await Promise.all(Array.from({ length: 20 }, worker));
     c1.destroy();
     await new Promise((r) => (s1.child.exitCode !== null || s1.child.signalCode !== null ? r(undefined) : s1.child.once('exit', r)));
-    expect(acknowledged.size).toBeGreaterThanOrEqual(60);
-    expect(interrupted).toBeGreaterThan(0); // the kill did interrupt creates
+    return { acknowledged, interrupted };
+  }
 
-    const s2 = await startServer(dataDir);
-    try {
-      const c2 = new PaymentCryptographyClient({ region: 'eu-west-2', endpoint: s2.endpoint, credentials, maxAttempts: 1 });
-      const listed = new Map<string, string>();
-      let token: string | undefined;
-      do {
-        const page = await c2.send(new ListKeysCommand({ NextToken: token }));
-        for (const k of page.Keys!) listed.set(k.KeyArn!, k.KeyCheckValue!);
-        token = page.NextToken;
-      } while (token);
-      for (const [arn, kcv] of acknowledged) expect(listed.get(arn), arn).toBe(kcv);
-      await c2.send(new CreateAliasCommand({ AliasName: 'alias/after-restart', KeyArn: [...acknowledged.keys()][0] }));
-      expect((await c2.send(new ListAliasesCommand({}))).Aliases).toHaveLength(1);
-      c2.destroy();
-    } finally {
-      s2.child.kill('SIGTERM');
+  it('keys acknowledged before a SIGKILL are all back after a restart, KCVs unchanged', async () => {
+    // Whether the kill lands with creates in flight depends on scheduling (on a busy machine the
+    // client, not the server, may hold every outstanding request): a run where none was
+    // interrupted is checked like the others and then repeated, up to 4 runs.
+    let interrupted = 0;
+    for (let run = 1; run <= 4 && interrupted === 0; run++) {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'paycrypt-child-')), 'data');
+      const r = await createThenKill(dataDir);
+      interrupted = r.interrupted;
+      expect(r.acknowledged.size).toBeGreaterThanOrEqual(60);
+      const s2 = await startServer(dataDir);
+      try {
+        const c2 = new PaymentCryptographyClient({ region: 'eu-west-2', endpoint: s2.endpoint, credentials, maxAttempts: 1 });
+        const listed = new Map<string, string>();
+        let token: string | undefined;
+        do {
+          const page = await c2.send(new ListKeysCommand({ NextToken: token }));
+          for (const k of page.Keys!) listed.set(k.KeyArn!, k.KeyCheckValue!);
+          token = page.NextToken;
+        } while (token);
+        for (const [arn, kcv] of r.acknowledged) expect(listed.get(arn), arn).toBe(kcv);
+        await c2.send(new CreateAliasCommand({ AliasName: 'alias/after-restart', KeyArn: [...r.acknowledged.keys()][0] }));
+        expect((await c2.send(new ListAliasesCommand({}))).Aliases).toHaveLength(1);
+        c2.destroy();
+      } finally {
+        s2.child.kill('SIGTERM');
+      }
     }
-  });
+    expect(interrupted).toBeGreaterThan(0); // some run's kill did interrupt creates
+  }, 60_000);
 });
