@@ -55,13 +55,11 @@ export async function resolveRegion(flags: ServiceFlags): Promise<string | undef
 
 export type Service = import('@paycrypt/aws-adapter').PaymentCryptography;
 
-export type Where = ResolvedTarget;
-
 /**
  * Where the flags and the environment point, decided as the adapter's factory decides it, without
- * loading the AWS SDK (\`@paycrypt/aws-adapter/target\`); a bad choice is a usage error (exit 2).
+ * loading the AWS SDK (`@paycrypt/aws-adapter/target`); a bad choice is a usage error (exit 2).
  */
-export async function resolveService(flags: ServiceFlags, defaultTarget: 'emulator' | undefined): Promise<Where> {
+export async function resolveService(flags: ServiceFlags, defaultTarget: 'emulator' | undefined): Promise<ResolvedTarget> {
   const envTarget = process.env['PAYCRYPT_TARGET']?.trim() || undefined;
   const target = flags.target ?? envTarget ?? (defaultTarget ?? (flags.endpoint !== undefined || process.env['AWS_ENDPOINT_URL'] ? 'emulator' : undefined));
   if (target === undefined) throw new CliError('USAGE', '--target: give emulator or aws (or set PAYCRYPT_TARGET)');
