@@ -7,33 +7,14 @@ import {
   type GetParametersForImportInput,
 } from '@aws-sdk/client-payment-cryptography';
 import { createHash, X509Certificate } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { verifyCertificateChain } from '@paycrypt/tr34';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, harness, type Harness } from './helpers.js';
+import { opensslFiles, pem } from './openssl-files.js';
 
 const DAY = 86_400_000;
 
-/** The API's certificate form is base64 of the PEM text. */
-function pem(aws: string): string {
-  return Buffer.from(aws, 'base64').toString('utf8');
-}
-
-let opensslDir: string | undefined;
-function openssl(args: string[], files: Record<string, string>): string | undefined {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    console.warn('openssl CLI not found: the OpenSSL cross-checks are skipped');
-    return undefined;
-  }
-  opensslDir ??= mkdtempSync(join(tmpdir(), 'paycrypt-params-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(opensslDir, name), text);
-  return execFileSync('openssl', args, { cwd: opensslDir, encoding: 'utf8' });
-}
+const openssl = opensslFiles('paycrypt-params-');
 
 describe('GetParametersForImport / GetParametersForExport / GetPublicKeyCertificate (SDK in-process)', () => {
   let h: Harness;
@@ -43,7 +24,7 @@ describe('GetParametersForImport / GetParametersForExport / GetPublicKeyCertific
   });
   afterAll(async () => {
     await h.close();
-    if (opensslDir !== undefined) rmSync(opensslDir, { recursive: true, force: true });
+    openssl.cleanup();
   });
 
   it('import parameters: RSA-2048 keyEncipherment certificate by an RSA-4096 sha512WithRSA CA, token, 30 days', async () => {
@@ -67,11 +48,11 @@ describe('GetParametersForImport / GetParametersForExport / GetPublicKeyCertific
     expect(leaf.verify(ca.publicKey)).toBe(true);
     expect(leaf.ca).toBe(false);
 
-    const text = openssl(['x509', '-in', 'leaf.pem', '-noout', '-text'], { 'leaf.pem': pem(out.WrappingKeyCertificate!) });
+    const text = openssl.run(['x509', '-in', 'leaf.pem', '-noout', '-text'], { 'leaf.pem': pem(out.WrappingKeyCertificate!) });
     if (text !== undefined) {
       expect(text).toContain('Signature Algorithm: sha512WithRSAEncryption');
       expect(text).toMatch(/Key Usage: critical\s+Key Encipherment/);
-      const verified = openssl(['verify', '-CAfile', 'ca.pem', 'leaf.pem'], { 'ca.pem': pem(out.WrappingKeyCertificateChain!) });
+      const verified = openssl.run(['verify', '-CAfile', 'ca.pem', 'leaf.pem'], { 'ca.pem': pem(out.WrappingKeyCertificateChain!) });
       expect(verified?.trim()).toBe('leaf.pem: OK');
     }
   });
@@ -100,7 +81,7 @@ describe('GetParametersForImport / GetParametersForExport / GetPublicKeyCertific
     const leaf = new X509Certificate(pem(out.SigningKeyCertificate!));
     expect(leaf.verify(ca.publicKey)).toBe(true);
     expect(out.ParametersValidUntilTimestamp!.getTime() - Date.now()).toBeGreaterThan(30 * DAY - 60_000);
-    const text = openssl(['x509', '-in', 'signer.pem', '-noout', '-text'], { 'signer.pem': pem(out.SigningKeyCertificate!) });
+    const text = openssl.run(['x509', '-in', 'signer.pem', '-noout', '-text'], { 'signer.pem': pem(out.SigningKeyCertificate!) });
     if (text !== undefined) expect(text).toMatch(/Key Usage: critical\s+Digital Signature/);
 
     const e = await failure(() => h.client.send(new GetParametersForExportCommand({ KeyMaterialType: 'TR34_KEY_BLOCK', SigningKeyAlgorithm: 'RSA_3072' })));
@@ -165,9 +146,9 @@ describe('GetParametersForImport / GetParametersForExport / GetPublicKeyCertific
       // the same chain check as the TR-34 engine does (RSA)
       const path = await verifyCertificateChain(out.KeyCertificate!, { trustAnchors: [out.KeyCertificateChain!] });
       expect(path).toHaveLength(2);
-      const text = openssl(['verify', '-CAfile', 'ca.pem', 'key.pem'], { 'ca.pem': pem(out.KeyCertificateChain!), 'key.pem': pem(out.KeyCertificate!) });
+      const text = openssl.run(['verify', '-CAfile', 'ca.pem', 'key.pem'], { 'ca.pem': pem(out.KeyCertificateChain!), 'key.pem': pem(out.KeyCertificate!) });
       if (text !== undefined) expect(text.trim()).toBe('key.pem: OK');
-      const details = openssl(['x509', '-in', 'key.pem', '-noout', '-text'], {});
+      const details = openssl.run(['x509', '-in', 'key.pem', '-noout', '-text'], {});
       if (details !== undefined) expect(details).toMatch(/Key Usage: critical\s+Digital Signature/);
 
       const again = await h.client.send(new GetPublicKeyCertificateCommand({ KeyIdentifier: key.KeyArn }));
@@ -202,7 +183,7 @@ describe('GetParametersForImport / GetParametersForExport / GetPublicKeyCertific
       expect(leaf.verify(ca.publicKey)).toBe(true);
       const spki = leaf.publicKey.export({ type: 'spki', format: 'der' });
       expect(createHash('sha1').update(spki).digest('hex').slice(0, 8).toUpperCase()).toBe(key.KeyCheckValue);
-      const text = openssl(['x509', '-in', 'ec.pem', '-noout', '-text'], { 'ec.pem': pem(out.KeyCertificate!) });
+      const text = openssl.run(['x509', '-in', 'ec.pem', '-noout', '-text'], { 'ec.pem': pem(out.KeyCertificate!) });
       if (text !== undefined) expect(text).toMatch(/Key Usage: critical\s+Key Agreement/);
     });
 

@@ -21,6 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { credentials, failure, harness, startServerProcess as startServer } from './helpers.js';
 import { nodeKcv } from './tr31-kit.js';
+import { pem } from './openssl-files.js';
 
 /**
  * The import/export CA and the import/export tokens persisted with --data-dir: everything
@@ -34,10 +35,6 @@ const REGION = 'us-east-1';
 const K0 = { KeyUsage: 'TR31_K0_KEY_ENCRYPTION_KEY', KeyClass: 'SYMMETRIC_KEY', KeyModesOfUse: { Encrypt: true, Decrypt: true, Wrap: true, Unwrap: true } } as const;
 const IMPORT_2048 = { KeyMaterialType: 'KEY_CRYPTOGRAM', WrappingKeyAlgorithm: 'RSA_2048' } as const;
 const REUSE_IMPORT = { ...IMPORT_2048, ReuseLastGeneratedToken: true } as GetParametersForImportInput;
-
-function pem(aws: string): string {
-  return Buffer.from(aws, 'base64').toString('utf8');
-}
 
 function oaepEncrypt(awsCertificate: string, key: Uint8Array): string {
   const cert = new X509Certificate(pem(awsCertificate));

@@ -6,16 +6,15 @@ import {
   ImportKeyCommand,
   type PaymentCryptographyClient,
 } from '@aws-sdk/client-payment-cryptography';
-import { execFileSync } from 'node:child_process';
 import { X509Certificate, createDecipheriv, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator } from '../src/index.js';
 import { importRoot } from './ecdh-sdk-kit.js';
 import { failure, harness, type Harness } from './helpers.js';
 import { LMK, tempDataDir } from './reliability-kit.js';
+import { opensslFiles, pem } from './openssl-files.js';
 import { createSymmetric, KEK_MODES } from './tr31-kit.js';
 
 /**
@@ -38,21 +37,10 @@ const CURVES = [
 const KRD_ACCOUNT = '111122223333';
 const KDH_ACCOUNT = '444455556666';
 
-const pem = (aws: string): string => Buffer.from(aws, 'base64').toString('utf8');
 const x509 = (aws: string): X509Certificate => new X509Certificate(pem(aws));
 
-let opensslDir: string | undefined;
-function openssl(args: string[], files: Record<string, string>): string | undefined {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    console.warn('openssl CLI not found: the OpenSSL cross-checks are skipped');
-    return undefined;
-  }
-  opensslDir ??= mkdtempSync(join(tmpdir(), 'paycrypt-ecc-ca-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(opensslDir, name), text);
-  return execFileSync('openssl', args, { cwd: opensslDir, encoding: 'utf8' });
-}
+const openssl = opensslFiles('paycrypt-ecc-ca-');
+afterAll(() => openssl.cleanup());
 
 /**
  * The SPKI of the private key inside a `G1:` blob (base64 of iv ‖ ciphertext ‖ tag, AES-256-GCM
@@ -99,10 +87,10 @@ function expectCertifiedByEccCa(k: { kcv: string; certificate: string; chain: st
   // the certified key is the key pair's (the emulator's ECC KCV: SHA-1 of the SPKI DER, NOTE in key-material.ts)
   expect(createHash('sha1').update(leaf.publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 8).toUpperCase()).toBe(k.kcv);
   const files = { 'ca.pem': pem(k.chain), 'leaf.pem': pem(k.certificate) };
-  const verified = openssl(['verify', '-x509_strict', '-CAfile', 'ca.pem', 'leaf.pem'], files);
+  const verified = openssl.run(['verify', '-x509_strict', '-CAfile', 'ca.pem', 'leaf.pem'], files);
   if (verified !== undefined) expect(verified.trim()).toBe('leaf.pem: OK');
   for (const f of ['ca.pem', 'leaf.pem']) {
-    const text = openssl(['x509', '-in', f, '-noout', '-text'], {});
+    const text = openssl.run(['x509', '-in', f, '-noout', '-text'], {});
     if (text !== undefined) expect(text).toContain(`Signature Algorithm: ${c.sigalg}`);
   }
 }
@@ -197,7 +185,7 @@ describe('ECC CAs: the AWS ECDH sample between two accounts (SDK over HTTP)', ()
     const ca = x509(cert.KeyCertificateChain!);
     expect(ca.publicKey.asymmetricKeyDetails?.modulusLength).toBe(4096);
     expect(x509(cert.KeyCertificate!).verify(ca.publicKey)).toBe(true);
-    const text = openssl(['x509', '-in', 'rsa.pem', '-noout', '-text'], { 'rsa.pem': pem(cert.KeyCertificate!) });
+    const text = openssl.run(['x509', '-in', 'rsa.pem', '-noout', '-text'], { 'rsa.pem': pem(cert.KeyCertificate!) });
     if (text !== undefined) expect(text).toContain('Signature Algorithm: sha512WithRSAEncryption');
     expect(await importRoot(krd, cert.KeyCertificateChain!, 'RSA_4096')).toMatch(/:key\//);
   });
