@@ -155,8 +155,29 @@ export function keyKcv(h: Tr31Header, key: Uint8Array): { kcv: string; kcvAlgori
   return undefined;
 }
 
+/** What an inspected and an opened token both report: layout, header (with its X9.143 names), nonce, time, cipher. */
+export function tokenFields(t: {
+  layout: string;
+  mode: string;
+  headerString: string;
+  header: Tr31Header & { lengthField?: number };
+  nonce?: Uint8Array | undefined;
+  signingTime?: Date | undefined;
+  contentEncryption: string;
+}): Record<string, unknown> {
+  return {
+    layout: t.layout,
+    mode: t.mode,
+    header: t.headerString,
+    headerFields: headerFields(t.header),
+    nonce: t.nonce === undefined ? null : hex(t.nonce),
+    signingTime: t.signingTime === undefined ? null : t.signingTime.toISOString(),
+    contentEncryption: t.contentEncryption,
+  };
+}
+
 /** The header's fields with their X9.143 names. */
-export function headerFields(h: Tr31Header & { lengthField?: number }): Record<string, unknown> {
+function headerFields(h: Tr31Header & { lengthField?: number }): Record<string, unknown> {
   return {
     version: h.version,
     ...(h.lengthField === undefined ? {} : { lengthField: h.lengthField }),

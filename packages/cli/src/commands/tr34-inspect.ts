@@ -10,7 +10,7 @@ import * as pkijs from 'pkijs';
 import { CliError } from '../errors.js';
 import { emit } from '../output.js';
 import { hex } from './common.js';
-import { LENIENT_HEADER, headerFields, readCertificateWithChain, readToken, tr34Failure } from './tr34-inputs.js';
+import { LENIENT_HEADER, tokenFields, readCertificateWithChain, readToken, tr34Failure } from './tr34-inputs.js';
 
 /** Names of the OIDs a TR-34 token carries (RFC 5652, RFC 8018 / PKCS#9, X9 TR-34 §4). */
 const OID_NAMES: Readonly<Record<string, string>> = {
@@ -113,13 +113,7 @@ export function inspectTr34(tokenArg: string, opts: InspectOptions): void {
     return { oid: a.type, ...(name === undefined ? {} : { name }), value: values.length === 1 ? values[0] : values };
   });
   const fields = {
-    layout: info.layout,
-    mode: info.mode,
-    header: info.headerString,
-    headerFields: headerFields(info.header),
-    nonce: info.nonce === undefined ? null : hex(info.nonce),
-    signingTime: info.signingTime === undefined ? null : info.signingTime.toISOString(),
-    contentEncryption: info.contentEncryption,
+    ...tokenFields(info),
     kdh: party(info.kdhIssuerAndSerialNumber, given.kdh, '--kdh-cert'),
     krd: party(info.krdIssuerAndSerialNumber, given.krd, '--krd-cert'),
     signedAttributes,

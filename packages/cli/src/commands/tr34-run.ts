@@ -15,7 +15,7 @@ import {
   awsAttributes,
   certificateSummary,
   dateInput,
-  headerFields,
+  tokenFields,
   keyKcv,
   nonceInput,
   oneStdin,
@@ -155,13 +155,7 @@ export async function openTr34(tokenArg: string, opts: Opts): Promise<void> {
     const check = keyKcv(opened.header, key);
     const aws = awsAttributes(opened.header, key.length);
     const summary = {
-      layout: opened.layout,
-      mode: opened.mode,
-      header: opened.headerString,
-      headerFields: headerFields(opened.header),
-      nonce: opened.nonce === undefined ? null : hex(opened.nonce),
-      signingTime: opened.signingTime === undefined ? null : opened.signingTime.toISOString(),
-      contentEncryption: opened.contentEncryption,
+      ...tokenFields(opened),
       keyLength: key.length,
       ...(check ?? {}),
       ...(aws === undefined ? {} : { aws }),
