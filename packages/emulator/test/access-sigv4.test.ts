@@ -11,6 +11,7 @@ import { Emulator } from '../src/emulator.js';
 import { inProcessHandler } from '../src/transport/in-process.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
 import { parseCredentials } from '../src/protocol/sigv4.js';
+import { runPythonJson } from './python-json.js';
 
 /**
  * Optional SigV4 verification (issue 11, "Access"): with credentials configured, both planes
@@ -62,16 +63,7 @@ type BotoResult = Record<string, { ok: boolean; code?: string; status?: number; 
 
 /** boto3 in a child process (asynchronous: the server under test runs in this process). */
 function boto(endpoint: string, akid: string, secret: string): Promise<BotoResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', BOTO], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as BotoResult) : reject(new Error(`python3 exited ${code}: ${err.slice(-2000)}`))));
-    child.stdin.end(JSON.stringify({ endpoint, akid, secret }));
-  });
+  return runPythonJson<BotoResult>(BOTO, { endpoint, akid, secret });
 }
 
 interface Raw {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { runPythonJson } from './python-json.js';
 
 /**
  * AS2805 test kit: node 1 of AWS's AS2805 node-to-node sample computed with node:crypto (TDES-CBC,
@@ -63,16 +63,7 @@ print(json.dumps(out))
 export type Call = { plane: 'control' | 'data'; op: string; params: Record<string, unknown> };
 export type Res = { ok?: Record<string, any>; error?: { code: string; message: string; status: number }; clientValidation?: string };
 export function boto(endpoint: string, calls: Call[]): Promise<Res[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Res[]) : reject(new Error(`python3 failed (${code}): ${err}`))));
-    child.stdin.end(JSON.stringify({ endpoint, calls }));
-  });
+  return runPythonJson<Res[]>(RUNNER, { endpoint, calls });
 }
 export const data = (op: string, params: Record<string, unknown>): Call => ({ plane: 'data', op, params });
 export const control = (op: string, params: Record<string, unknown>): Call => ({ plane: 'control', op, params });

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Emulator } from '../src/emulator.js';
+import { runPythonJson } from './python-json.js';
 
 /** The audit-log tests' shared checks: reading the file, the allowed shape of a line, secrets absent. */
 
@@ -109,14 +109,5 @@ export type BotoResult = { ok?: Record<string, unknown>; error?: string; status?
 
 /** Data-plane calls through boto3 (one python process, in order), with each answer's request id. */
 export function botoCalls(endpoint: string, calls: { op: string; params: Record<string, unknown> }[], region = 'us-east-1', akid = 'AKIDEXAMPLE'): Promise<BotoResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as BotoResult[]) : reject(new Error(`python3 failed (${code}): ${err}`))));
-    child.stdin.end(JSON.stringify({ endpoint, calls, region, akid }));
-  });
+  return runPythonJson<BotoResult[]>(RUNNER, { endpoint, calls, region, akid });
 }

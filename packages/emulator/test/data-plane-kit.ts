@@ -1,10 +1,11 @@
 import { GetParametersForImportCommand, ImportKeyCommand, PaymentCryptographyClient, type KeyModesOfUse } from '@aws-sdk/client-payment-cryptography';
 import { wrapTr31, tr31HeaderFieldsFromAws } from '@paycrypt/keyblock';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { constants, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { Emulator } from '../src/index.js';
 import { startHttpServer, type RunningServer } from '../src/transport/http-server.js';
 import { credentials } from './helpers.js';
+import { runPythonJson } from './python-json.js';
 
 /**
  * The data-plane test kit: an emulator over HTTP, the real control-plane SDK to set keys up, and
@@ -91,19 +92,7 @@ export type Boto3Result =
  * the emulator under test serves from this process's event loop).
  */
 export function boto3Calls(endpoint: string, calls: Boto3Call[]): Promise<Boto3Result[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', PYTHON_RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`python3 failed (${code}): ${err}`));
-      else resolve(JSON.parse(out) as Boto3Result[]);
-    });
-    child.stdin.end(JSON.stringify({ endpoint, calls }));
-  });
+  return runPythonJson<Boto3Result[]>(PYTHON_RUNNER, { endpoint, calls });
 }
 
 /** One boto3 call; throws when it did not succeed. */
