@@ -67,7 +67,7 @@ export function endpointsFromEnv(env: Environment): { endpoint?: string; dataPla
   return out;
 }
 
-export function processEnv(): Environment {
+function processEnv(): Environment {
   const p = (globalThis as { process?: { env?: Environment } }).process;
   return p?.env ?? {};
 }
